@@ -1,0 +1,13 @@
+package io.carpoperator.api;
+
+/** Condition types of a VirtualIP status. */
+public final class ConditionTypes {
+    public static final String READY = "Ready";
+    public static final String DEGRADED = "Degraded";
+    public static final String SPLIT_BRAIN = "SplitBrain";
+    public static final String ISOLATED = "Isolated";
+    public static final String VALID = "Valid";
+
+    private ConditionTypes() {
+    }
+}

@@ -1,0 +1,152 @@
+package io.carpoperator.operator;
+
+import static io.carpoperator.api.ConditionReasons.*;
+
+import io.carpoperator.api.ConditionTypes;
+import io.carpoperator.api.FieldProblem;
+import io.carpoperator.api.NodeState;
+import io.carpoperator.api.NodeStatus;
+import io.carpoperator.api.Phase;
+import io.carpoperator.api.ResolvedConfig;
+import io.carpoperator.api.Timestamps;
+import io.carpoperator.api.VirtualIPStatus;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * Turns the agents' node entries, the validation result and the resolved configuration into master, phase and
+ * conditions. Pure: the clock and the staleness bound come in as arguments.
+ */
+final class StatusAggregator {
+    private final Duration staleness;
+
+    StatusAggregator(Duration staleness) {
+        this.staleness = staleness;
+    }
+
+    /**
+     * @param previous   the status as last read (its nodes map is the agents' input; its conditions keep their times)
+     * @param problems   validation problems of the current spec; empty when valid
+     * @param resolved   the configuration agents run (the new one when valid, the last valid one otherwise), or null
+     * @param vhid       the VHID in use, or null
+     */
+    StatusAggregate aggregate(VirtualIPStatus previous, Long generation, List<FieldProblem> problems, ResolvedConfig resolved,
+            Integer vhid, Instant now) {
+        Map<String, NodeStatus> nodes = previous == null || previous.nodes == null ? Map.of() : previous.nodes;
+        List<Condition> before = previous == null ? List.of() : previous.conditions;
+        List<String> selected = resolved == null ? List.of() : resolved.nodes.stream().map(n -> n.name).toList();
+
+        Map<String, NodeStatus> fresh = new TreeMap<>();
+        nodes.forEach((name, entry) -> {
+            if (entry != null && isFresh(entry, now)) {
+                fresh.put(name, entry);
+            }
+        });
+        List<String> masters = fresh.entrySet().stream().filter(e -> e.getValue().state == NodeState.MASTER).map(Map.Entry::getKey).toList();
+        List<String> stale = selected.stream().filter(n -> !fresh.containsKey(n)).toList();
+        Map<String, NodeStatus> isolated = filter(fresh, NodeState.ISOLATED);
+        Map<String, NodeStatus> failed = filter(fresh, NodeState.FAILED);
+        boolean anyReport = selected.stream().anyMatch(nodes::containsKey);
+        String address = resolved == null ? "the address" : resolved.address;
+
+        List<Condition> conditions = new ArrayList<>();
+        boolean valid = problems.isEmpty();
+        conditions.add(Conditions.of(before, ConditionTypes.VALID, valid, valid ? SPEC_VALID : INVALID_SPEC,
+                valid ? "the spec is valid" : problems.stream().map(FieldProblem::toString).collect(Collectors.joining("; "))
+                        + (resolved != null ? "; agents keep running the last valid configuration (generation " + resolved.generation + ")" : ""),
+                generation, now));
+
+        String readyReason;
+        String readyMessage;
+        if (masters.size() == 1) {
+            readyReason = MASTER_ELECTED;
+            readyMessage = masters.get(0) + " holds " + address;
+        } else if (masters.size() > 1) {
+            readyReason = MULTIPLE_MASTERS;
+            readyMessage = String.join(", ", masters) + " all claim " + address;
+        } else if (selected.isEmpty()) {
+            readyReason = NO_ELIGIBLE_NODES;
+            readyMessage = resolved == null ? "no valid configuration has been resolved yet" : "the nodeSelector matches no node";
+        } else if (!anyReport) {
+            readyReason = AWAITING_AGENTS;
+            readyMessage = "no agent has reported yet for " + String.join(", ", selected);
+        } else {
+            readyReason = NO_MASTER;
+            readyMessage = "no node holds " + address;
+        }
+        conditions.add(Conditions.of(before, ConditionTypes.READY, masters.size() == 1, readyReason, readyMessage, generation, now));
+
+        boolean splitBrain = masters.size() > 1;
+        conditions.add(Conditions.of(before, ConditionTypes.SPLIT_BRAIN, splitBrain, splitBrain ? MULTIPLE_MASTERS : SINGLE_MASTER,
+                splitBrain ? String.join(", ", masters) + " all claim MASTER for " + address : "at most one node claims MASTER",
+                generation, now));
+
+        conditions.add(Conditions.of(before, ConditionTypes.ISOLATED, !isolated.isEmpty(), isolated.isEmpty() ? NO_NODE_ISOLATED : NODES_ISOLATED,
+                isolated.isEmpty() ? "no node is isolated" : describe(isolated), generation, now));
+
+        String degradedReason = null;
+        String degradedMessage = null;
+        if (selected.isEmpty()) {
+            degradedReason = NO_ELIGIBLE_NODES;
+            degradedMessage = readyMessage;
+        } else if (anyReport && masters.isEmpty()) {
+            degradedReason = NO_MASTER;
+            degradedMessage = readyMessage;
+        } else if (anyReport && !stale.isEmpty()) {
+            degradedReason = STALE_NODES;
+            degradedMessage = "no fresh report (within " + staleness.toSeconds() + "s) from " + String.join(", ", stale);
+        } else if (!isolated.isEmpty() || !failed.isEmpty()) {
+            Map<String, NodeStatus> unhealthy = new TreeMap<>(isolated);
+            unhealthy.putAll(failed);
+            degradedReason = NODES_UNHEALTHY;
+            degradedMessage = describe(unhealthy);
+        }
+        boolean degraded = degradedReason != null;
+        conditions.add(Conditions.of(before, ConditionTypes.DEGRADED, degraded, degraded ? degradedReason : ALL_NODES_HEALTHY,
+                degraded ? degradedMessage : "every selected node reports in time", generation, now));
+
+        Phase phase;
+        if (!valid) {
+            phase = Phase.Invalid;
+        } else if (splitBrain) {
+            phase = Phase.SplitBrain;
+        } else if (!selected.isEmpty() && !anyReport) {
+            phase = Phase.Pending;
+        } else if (degraded) {
+            phase = Phase.Degraded;
+        } else {
+            phase = Phase.Ready;
+        }
+        String master = masters.size() == 1 ? masters.get(0) : "";
+        return new StatusAggregate(generation, vhid, master, phase, conditions, resolved);
+    }
+
+    boolean isFresh(NodeStatus entry, Instant now) {
+        return Timestamps.parse(entry.lastUpdate)
+                .map(at -> !at.plus(staleness).isBefore(now))
+                .orElse(false);
+    }
+
+    private static Map<String, NodeStatus> filter(Map<String, NodeStatus> nodes, NodeState state) {
+        Map<String, NodeStatus> result = new TreeMap<>();
+        nodes.forEach((name, entry) -> {
+            if (entry.state == state) {
+                result.put(name, entry);
+            }
+        });
+        return result;
+    }
+
+    private static String describe(Map<String, NodeStatus> nodes) {
+        return nodes.entrySet().stream()
+                .map(e -> e.getKey() + " is " + (e.getValue().state == NodeState.ISOLATED ? "isolated" : e.getValue().state.name().toLowerCase())
+                        + (e.getValue().reason != null ? " (" + e.getValue().reason + ")" : ""))
+                .collect(Collectors.joining("; "));
+    }
+}

@@ -1,0 +1,48 @@
+package io.carpoperator.operator;
+
+import io.carpoperator.api.ConditionReasons;
+import io.carpoperator.api.ConditionTypes;
+import io.carpoperator.api.VirtualIPStatus;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/** The Events a status change deserves: master changes, isolation, split brain and rejected specs. */
+final class StatusTransitions {
+    private StatusTransitions() {
+    }
+
+    static List<EventNote> between(VirtualIPStatus before, StatusAggregate after) {
+        List<EventNote> notes = new ArrayList<>();
+        String oldMaster = before == null || before.master == null ? "" : before.master;
+        var oldConditions = before == null ? null : before.conditions;
+        String address = after.resolved() == null ? "the address" : after.resolved().address;
+        if (!Objects.equals(oldMaster, after.master())) {
+            if (!after.master().isEmpty()) {
+                notes.add(EventNote.normal(ConditionReasons.MASTER_CHANGED, after.master() + " is now master of " + address
+                        + (oldMaster.isEmpty() ? "" : " (was " + oldMaster + ")")));
+            } else if (!Conditions.isTrue(after.conditions(), ConditionTypes.SPLIT_BRAIN)) {
+                notes.add(EventNote.warning(ConditionReasons.NO_MASTER, "no node holds " + address + " any more (was " + oldMaster + ")"));
+            }
+        }
+        raised(oldConditions, after, ConditionTypes.SPLIT_BRAIN, ConditionReasons.MULTIPLE_MASTERS, notes);
+        raised(oldConditions, after, ConditionTypes.ISOLATED, ConditionReasons.NODES_ISOLATED, notes);
+        String oldValid = Conditions.message(oldConditions, ConditionTypes.VALID);
+        String newValid = Conditions.message(after.conditions(), ConditionTypes.VALID);
+        if (!Conditions.isTrue(after.conditions(), ConditionTypes.VALID) && !Objects.equals(oldValid, newValid)) {
+            notes.add(EventNote.warning(ConditionReasons.INVALID_SPEC, newValid));
+        }
+        return notes;
+    }
+
+    /** A warning when the condition turns True, or when it stays True but names other nodes. */
+    private static void raised(List<io.fabric8.kubernetes.api.model.Condition> before, StatusAggregate after, String type,
+            String reason, List<EventNote> notes) {
+        if (Conditions.isTrue(after.conditions(), type)) {
+            String message = Conditions.message(after.conditions(), type);
+            if (!Conditions.isTrue(before, type) || !Objects.equals(Conditions.message(before, type), message)) {
+                notes.add(EventNote.warning(reason, message));
+            }
+        }
+    }
+}

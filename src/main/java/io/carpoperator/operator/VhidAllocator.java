@@ -1,0 +1,75 @@
+package io.carpoperator.operator;
+
+import io.carpoperator.api.FieldProblem;
+import io.carpoperator.api.Ipv4Cidr;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * Decides a VirtualIP's VHID among all VirtualIPs: an explicit one if nobody with a better right uses it on the same
+ * subnet, else the one already held, else the lowest free one. A resource that already holds a VHID (status.vhid) keeps
+ * it against newcomers; between equals the older resource wins.
+ */
+final class VhidAllocator {
+    static final int MIN_VHID = 1;
+    static final int MAX_VHID = 255;
+
+    sealed interface Decision permits Allocated, Rejected {
+    }
+
+    record Allocated(int vhid) implements Decision {
+    }
+
+    record Rejected(FieldProblem problem) implements Decision {
+    }
+
+    private VhidAllocator() {
+    }
+
+    /** Two VirtualIPs may not float the same address; the older one keeps it. */
+    static Optional<FieldProblem> duplicateAddress(VipClaim self, Collection<VipClaim> all) {
+        return all.stream()
+                .filter(other -> !other.name().equals(self.name()) && other.address() == self.address())
+                .filter(other -> VipClaim.SENIORITY.compare(other, self) < 0)
+                .min(VipClaim.SENIORITY)
+                .map(older -> new FieldProblem("spec.address",
+                        "'" + Ipv4Cidr.format(self.address()) + "' is already used by VirtualIP '" + older.name() + "'"));
+    }
+
+    static Decision decide(VipClaim self, Collection<VipClaim> all) {
+        var sameSubnet = all.stream()
+                .filter(other -> !other.name().equals(self.name()) && other.subnet().equals(self.subnet()))
+                .collect(Collectors.toList());
+        Integer wanted = self.desiredVhid();
+        if (wanted != null) {
+            Optional<VipClaim> winner = sameSubnet.stream()
+                    .filter(other -> wanted.equals(other.desiredVhid()))
+                    .filter(other -> outranks(other, self, wanted))
+                    .min(VipClaim.SENIORITY);
+            if (winner.isEmpty()) {
+                return new Allocated(wanted);
+            }
+            if (self.explicitVhid() != null) {
+                return new Rejected(new FieldProblem("spec.vhid", wanted + " is already used by VirtualIP '" + winner.get().name()
+                        + "' on subnet " + self.subnet()));
+            }
+        }
+        Set<Integer> taken = sameSubnet.stream().map(VipClaim::desiredVhid).filter(v -> v != null)
+                .collect(Collectors.toCollection(TreeSet::new));
+        for (int vhid = MIN_VHID; vhid <= MAX_VHID; vhid++) {
+            if (!taken.contains(vhid)) {
+                return new Allocated(vhid);
+            }
+        }
+        return new Rejected(new FieldProblem("spec.vhid", "no free VHID left on subnet " + self.subnet() + " (all 255 are used)"));
+    }
+
+    private static boolean outranks(VipClaim other, VipClaim self, int vhid) {
+        Comparator<VipClaim> rank = Comparator.<VipClaim, Boolean>comparing(c -> !c.holds(vhid)).thenComparing(VipClaim.SENIORITY);
+        return rank.compare(other, self) < 0;
+    }
+}
