@@ -1,20 +1,24 @@
 package io.carpoperator.operator;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.carpoperator.api.MergePatch;
 import io.carpoperator.api.VirtualIP;
 import io.carpoperator.api.VirtualIPStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import org.jboss.logging.Logger;
 
 /**
- * Writes the operator's part of a VirtualIP status as a JSON merge patch on the status subresource — only the fields
- * that changed, never status.nodes (the agents' part), and nothing at all when nothing changed.
+ * Writes the operator's part of a VirtualIP status on the status subresource — only the fields that changed, never
+ * status.nodes (the agents' part), and nothing at all when nothing changed. It sends a JSON Patch that replaces each
+ * changed field whole: lists such as conditions must be replaced, not merged.
  */
 @ApplicationScoped
 public class StatusWriter {
@@ -29,28 +33,50 @@ public class StatusWriter {
 
     /** @return true when a patch was sent */
     boolean writeIfChanged(VirtualIP vip, StatusAggregate aggregate) {
-        ObjectNode current = operatorOwned(vip.getStatus());
         ObjectNode desired = operatorOwned(toStatus(aggregate));
-        ObjectNode patch = MergePatch.diff(current, desired);
+        ArrayNode patch = JsonNodeFactory.instance.arrayNode();
+        ObjectNode current = vip.getStatus() == null ? JsonNodeFactory.instance.objectNode() : operatorOwned(vip.getStatus());
+        boolean nodesEmpty = vip.getStatus() == null || vip.getStatus().nodes == null || vip.getStatus().nodes.isEmpty();
+        if (nodesEmpty && isBlank(current)) {
+            // No status on the server yet (absent or null): JSON Patch cannot add below it, so add it whole.
+            patch.addObject().put("op", "add").put("path", "/status").set("value", desired);
+        } else {
+            Set<String> fields = new LinkedHashSet<>();
+            current.fieldNames().forEachRemaining(fields::add);
+            desired.fieldNames().forEachRemaining(fields::add);
+            for (String field : fields) {
+                JsonNode was = current.get(field);
+                JsonNode now = desired.get(field);
+                if (now != null && !now.isNull() && !now.equals(was)) {
+                    patch.addObject().put("op", "add").put("path", "/status/" + field).set("value", now);
+                } else if ((now == null || now.isNull()) && was != null && !was.isNull()) {
+                    patch.addObject().put("op", "remove").put("path", "/status/" + field);
+                }
+            }
+        }
         if (patch.isEmpty()) {
             return false;
         }
-        ObjectNode body = JsonNodeFactory.instance.objectNode();
-        body.set("status", patch);
-        LOG.debugf("VirtualIP %s: status patch %s", vip.getMetadata().getName(), body);
+        LOG.debugf("VirtualIP %s: status patch %s", vip.getMetadata().getName(), patch);
         client.resources(VirtualIP.class)
                 .withName(vip.getMetadata().getName())
                 .subresource("status")
-                .patch(PatchContext.of(PatchType.JSON_MERGE), body.toString());
+                .patch(PatchContext.of(PatchType.JSON), patch.toString());
+        return true;
+    }
+
+    private static boolean isBlank(ObjectNode status) {
+        for (Iterator<JsonNode> values = status.elements(); values.hasNext();) {
+            JsonNode value = values.next();
+            if (!value.isNull() && !(value.isContainerNode() && value.isEmpty())) {
+                return false;
+            }
+        }
         return true;
     }
 
     private ObjectNode operatorOwned(VirtualIPStatus status) {
-        if (status == null) {
-            return JsonNodeFactory.instance.objectNode();
-        }
-        JsonNode tree = client.getKubernetesSerialization().convertValue(status, JsonNode.class);
-        ObjectNode owned = tree.deepCopy();
+        ObjectNode owned = client.getKubernetesSerialization().convertValue(status, ObjectNode.class);
         owned.remove(NODES_FIELD);
         return owned;
     }

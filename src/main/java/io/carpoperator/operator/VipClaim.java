@@ -10,10 +10,15 @@ import java.util.Optional;
  * What one VirtualIP claims on the network: its address, its subnet and the VHID it asks for or holds.
  * Only VirtualIPs whose address parses make claims; the others are invalid anyway.
  */
-record VipClaim(String name, Instant created, int address, String subnet, Integer explicitVhid, Integer recordedVhid) {
+record VipClaim(String name, Instant created, boolean established, int address, String subnet, Integer explicitVhid,
+        Integer recordedVhid) {
 
-    /** The older claim wins a conflict; the name breaks ties so every operator replica decides the same. */
-    static final Comparator<VipClaim> SENIORITY = Comparator.comparing(VipClaim::created).thenComparing(VipClaim::name);
+    /**
+     * Who wins a conflict: a VirtualIP the agents already run beats one they do not, then the older one; the name
+     * breaks ties (creation times have one-second precision) so every decision is the same.
+     */
+    static final Comparator<VipClaim> SENIORITY = Comparator.comparing((VipClaim c) -> !c.established())
+            .thenComparing(VipClaim::created).thenComparing(VipClaim::name);
 
     static Optional<VipClaim> of(VirtualIP vip, Integer knownVhid) {
         if (vip.getSpec() == null) {
@@ -22,6 +27,7 @@ record VipClaim(String name, Instant created, int address, String subnet, Intege
         return Ipv4Cidr.tryParse(vip.getSpec().address).map(cidr -> new VipClaim(
                 vip.getMetadata().getName(),
                 creationTime(vip),
+                vip.getStatus() != null && vip.getStatus().resolved != null,
                 cidr.address(),
                 cidr.subnet(),
                 vip.getSpec().vhid,

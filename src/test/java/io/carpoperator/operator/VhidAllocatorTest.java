@@ -12,7 +12,7 @@ class VhidAllocatorTest {
 
     static VipClaim claim(String name, int ageRank, String address, Integer explicit, Integer recorded) {
         Ipv4Cidr cidr = Ipv4Cidr.parse(address);
-        return new VipClaim(name, T0.plusSeconds(ageRank), cidr.address(), cidr.subnet(), explicit, recorded);
+        return new VipClaim(name, T0.plusSeconds(ageRank), recorded != null, cidr.address(), cidr.subnet(), explicit, recorded);
     }
 
     @Test
@@ -62,6 +62,15 @@ class VhidAllocatorTest {
         assertThat(VhidAllocator.duplicateAddress(older, List.of(older, newer))).isEmpty();
         assertThat(VhidAllocator.duplicateAddress(newer, List.of(older, newer))).get()
                 .hasToString("spec.address: '198.51.100.10' is already used by VirtualIP 'older'");
+    }
+
+    @Test
+    void aVirtualIPAlreadyInServiceKeepsItsAddressAgainstAnOlderNameCreatedInTheSameSecond() {
+        Ipv4Cidr cidr = Ipv4Cidr.parse("198.51.100.10/24");
+        var serving = new VipClaim("zeta", T0, true, cidr.address(), cidr.subnet(), null, 1);
+        var newcomer = new VipClaim("alpha", T0, false, cidr.address(), cidr.subnet(), null, null);
+        assertThat(VhidAllocator.duplicateAddress(serving, List.of(serving, newcomer))).isEmpty();
+        assertThat(VhidAllocator.duplicateAddress(newcomer, List.of(serving, newcomer))).isPresent();
     }
 
     @Test

@@ -1,0 +1,37 @@
+package io.carpoperator.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import org.junit.jupiter.api.Test;
+
+/** crds/ is committed so users and GitOps can apply it; it must match the Java API. */
+class CrdIsCurrentTest {
+
+    @Test
+    void committedCrdMatchesTheJavaApi() throws Exception {
+        String generated = CrdFiles.generate();
+        if (Boolean.getBoolean("carp.updateCrds")) {
+            Files.writeString(CrdFiles.COMMITTED, generated);
+        }
+        assertThat(Files.exists(CrdFiles.COMMITTED))
+                .as("%s is missing; run: mvn test -Dtest=CrdIsCurrentTest -Dcarp.updateCrds=true", CrdFiles.COMMITTED).isTrue();
+        assertThat(Files.readString(CrdFiles.COMMITTED))
+                .as("%s is stale; run: mvn test -Dtest=CrdIsCurrentTest -Dcarp.updateCrds=true", CrdFiles.COMMITTED)
+                .isEqualTo(generated);
+    }
+
+    @Test
+    void printerColumnsShowAddressVhidMasterPhaseAge() throws Exception {
+        String crd = CrdFiles.generate();
+        int address = crd.indexOf("name: \"Address\"");
+        int vhid = crd.indexOf("name: \"VHID\"");
+        int master = crd.indexOf("name: \"Master\"");
+        int phase = crd.indexOf("name: \"Phase\"");
+        int age = crd.indexOf("name: \"Age\"");
+        assertThat(address).isPositive().isLessThan(vhid);
+        assertThat(vhid).isLessThan(master);
+        assertThat(master).isLessThan(phase);
+        assertThat(phase).isLessThan(age);
+    }
+}

@@ -1,0 +1,288 @@
+package io.carpoperator.operator;
+
+import static io.carpoperator.operator.OperatorTestSupport.condition;
+import static io.carpoperator.operator.OperatorTestSupport.vip;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.carpoperator.api.ConditionTypes;
+import io.carpoperator.api.IsolationSpec;
+import io.carpoperator.api.NodeState;
+import io.carpoperator.api.Phase;
+import io.carpoperator.api.SecretKeyRef;
+import io.carpoperator.api.VirtualIP;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+@QuarkusTest
+@WithKubernetesTestServer(crud = true)
+class VirtualIPReconcilerIT {
+
+    @Inject
+    KubernetesClient client;
+
+    OperatorTestSupport cluster;
+
+    @BeforeEach
+    void setUp() {
+        cluster = new OperatorTestSupport(client);
+        cluster.createNodesAndSecret();
+    }
+
+    @AfterEach
+    void tearDown() {
+        cluster.deleteAllAndWait();
+    }
+
+    @Test
+    void createsTheAgentDaemonSetWithLeastPrivilegeAndAllocatesAVhid() {
+        cluster.create(vip("web", "198.51.100.10/24"));
+        VirtualIP vip = cluster.awaitStatus("web", v -> v.getStatus().phase == Phase.Pending);
+        assertThat(vip.getStatus().vhid).isEqualTo(1);
+        assertThat(vip.getStatus().observedGeneration).isEqualTo(vip.getMetadata().getGeneration());
+        assertThat(condition(vip, ConditionTypes.VALID).getStatus()).isEqualTo("True");
+        assertThat(vip.getStatus().resolved.vhid).isEqualTo(1);
+        assertThat(vip.getStatus().resolved.nodes).extracting(n -> n.name).containsExactly("node-a", "node-b", "node-c");
+        assertThat(vip.getMetadata().getFinalizers()).isNotEmpty();
+
+        String ns = OperatorTestSupport.NAMESPACE;
+        DaemonSet ds = client.apps().daemonSets().inNamespace(ns).withName(AgentManifests.NAME).get();
+        assertThat(ds).isNotNull();
+        var pod = ds.getSpec().getTemplate().getSpec();
+        assertThat(pod.getHostNetwork()).isTrue();
+        assertThat(pod.getServiceAccountName()).isEqualTo(AgentManifests.NAME);
+        var container = pod.getContainers().get(0);
+        assertThat(container.getArgs()).containsExactly("agent");
+        assertThat(container.getSecurityContext().getCapabilities().getAdd()).containsExactlyInAnyOrder("NET_ADMIN", "NET_RAW");
+        assertThat(container.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+        assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+        assertThat(container.getSecurityContext().getPrivileged()).isFalse();
+        assertThat(client.resources(ServiceAccount.class).inNamespace(ns).withName(AgentManifests.NAME).get()).isNotNull();
+        assertThat(client.resources(Role.class).inNamespace(ns).withName(AgentManifests.NAME).get().getRules())
+                .singleElement().satisfies(r -> {
+                    assertThat(r.getResources()).containsExactly("secrets");
+                    assertThat(r.getVerbs()).containsExactly("get", "list", "watch");
+                });
+        assertThat(client.resources(RoleBinding.class).inNamespace(ns).withName(AgentManifests.NAME).get()).isNotNull();
+        assertThat(client.resources(ClusterRole.class).withName(AgentManifests.NAME).get().getRules())
+                .allSatisfy(r -> assertThat(r.getVerbs()).doesNotContain("create", "update", "delete", "*"));
+        assertThat(client.resources(ClusterRoleBinding.class).withName(AgentManifests.NAME).get()).isNotNull();
+    }
+
+    @Test
+    void allocatesTheLowestFreeVhidPerSubnetAndKeepsExplicitOnes() {
+        VirtualIP explicit = vip("explicit", "198.51.100.20/24");
+        explicit.getSpec().vhid = 1;
+        cluster.create(explicit);
+        cluster.awaitStatus("explicit", v -> Integer.valueOf(1).equals(v.getStatus().vhid));
+        cluster.create(vip("second", "198.51.100.21/24"));
+        cluster.create(vip("other-subnet", "203.0.113.21/24"));
+        assertThat(cluster.awaitStatus("second", v -> v.getStatus().vhid != null).getStatus().vhid).isEqualTo(2);
+        assertThat(cluster.awaitStatus("other-subnet", v -> v.getStatus().vhid != null).getStatus().vhid).isEqualTo(1);
+    }
+
+    static Stream<Arguments> badInputs() {
+        return Stream.of(
+                bad("address without prefix", v -> v.getSpec().address = "198.51.100.30", "spec.address: '198.51.100.30' has no prefix length"),
+                bad("IPv6 address", v -> v.getSpec().address = "2001:db8::1/64", "IPv6 is not supported yet"),
+                bad("prefix outside 8-32", v -> v.getSpec().address = "198.51.100.30/7", "prefix length 7, outside 8-32"),
+                bad("network address", v -> v.getSpec().address = "198.51.100.0/24", "is the network address of 198.51.100.0/24"),
+                bad("broadcast address", v -> v.getSpec().address = "198.51.100.255/24", "is the broadcast address of 198.51.100.0/24"),
+                bad("vhid outside 1-255", v -> v.getSpec().vhid = 300, "spec.vhid: 300 is outside 1-255"),
+                bad("missing Secret", v -> v.getSpec().passwordSecretRef = new SecretKeyRef("nope", "password"),
+                        "spec.passwordSecretRef.name: Secret 'nope' not found in namespace carp-system"),
+                bad("missing key", v -> v.getSpec().passwordSecretRef = new SecretKeyRef(OperatorTestSupport.SECRET, "nokey"),
+                        "spec.passwordSecretRef.key: Secret 'carp-password' has no key 'nokey'"),
+                bad("empty password", v -> v.getSpec().passwordSecretRef = new SecretKeyRef("empty-password", "password"),
+                        "Secret 'empty-password' key 'password': the password is empty"),
+                bad("password over 19 bytes", v -> v.getSpec().passwordSecretRef = new SecretKeyRef("long-password", "password"),
+                        "the password is 20 bytes; CARP allows at most 19"),
+                bad("interface name over 15 bytes", v -> v.getSpec().interfaceName = "enp0s31f6-bond-12",
+                        "spec.interface: 'enp0s31f6-bond-12' is 17 bytes; Linux allows at most 15"),
+                bad("interface name with a slash", v -> v.getSpec().interfaceName = "eth0/1", "spec.interface: 'eth0/1' contains '/' or whitespace"),
+                bad("isolation host not an IP", v -> isolation(v).hosts = List.of("gw.example"), "spec.isolation.hosts: 'gw.example' is not an IPv4 address"),
+                bad("holdLimit below 1", v -> isolation(v).holdLimit = 0, "spec.isolation.holdLimit: 0 is less than 1"),
+                bad("probe interval below 100", v -> isolation(v).probeIntervalMillis = 99, "spec.isolation.probeIntervalMillis: 99 is less than 100"),
+                bad("duplicate preferredNodes", v -> v.getSpec().preferredNodes = List.of("node-a", "node-a"),
+                        "spec.preferredNodes: lists 'node-a' more than once"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badInputs")
+    void badInputIsInvalidWithAConditionNamingFieldAndValueAndAWarningEvent(String name, Consumer<VirtualIP> edit, String message) {
+        cluster.putSecret("empty-password", "password", "");
+        cluster.putSecret("long-password", "password", "12345678901234567890");
+        VirtualIP vip = vip("bad", "198.51.100.30/24");
+        edit.accept(vip);
+        cluster.create(vip);
+        VirtualIP result = cluster.awaitStatus("bad", v -> v.getStatus().phase == Phase.Invalid);
+        var valid = condition(result, ConditionTypes.VALID);
+        assertThat(valid.getStatus()).isEqualTo("False");
+        assertThat(valid.getReason()).isEqualTo("InvalidSpec");
+        assertThat(valid.getMessage()).contains(message);
+        assertThat(result.getStatus().resolved).as("nothing is resolved for agents from an invalid spec").isNull();
+        await().atMost(OperatorTestSupport.TIMEOUT).until(() -> cluster.hasEvent("bad", "Warning", "InvalidSpec"));
+    }
+
+    @Test
+    void theSameAddressTwiceMakesTheNewerInvalid() {
+        cluster.create(vip("first", "198.51.100.40/24"));
+        cluster.awaitStatus("first", v -> v.getStatus().vhid != null);
+        cluster.create(vip("copy", "198.51.100.40/24"));
+        VirtualIP copy = cluster.awaitStatus("copy", v -> v.getStatus().phase == Phase.Invalid);
+        assertThat(condition(copy, ConditionTypes.VALID).getMessage()).contains("spec.address: '198.51.100.40' is already used by VirtualIP 'first'");
+        assertThat(cluster.get("first").getStatus().phase).isNotEqualTo(Phase.Invalid);
+    }
+
+    @Test
+    void anExplicitVhidUsedOnTheSubnetMakesTheNewerInvalidAndTheOlderKeepsWorking() {
+        VirtualIP older = vip("older", "198.51.100.50/24");
+        older.getSpec().vhid = 99;
+        cluster.create(older);
+        cluster.awaitStatus("older", v -> Integer.valueOf(99).equals(v.getStatus().vhid));
+        VirtualIP newer = vip("newer", "198.51.100.51/24");
+        newer.getSpec().vhid = 99;
+        cluster.create(newer);
+        VirtualIP result = cluster.awaitStatus("newer", v -> v.getStatus().phase == Phase.Invalid);
+        assertThat(condition(result, ConditionTypes.VALID).getMessage())
+                .contains("spec.vhid: 99 is already used by VirtualIP 'older' on subnet 198.51.100.0/24");
+        assertThat(cluster.get("older").getStatus().phase).isEqualTo(Phase.Pending);
+    }
+
+    @Test
+    void anInvalidEditKeepsTheLastValidConfigurationForTheAgents() {
+        cluster.create(vip("edited", "198.51.100.60/24"));
+        VirtualIP before = cluster.awaitStatus("edited", v -> v.getStatus().resolved != null);
+        cluster.report("edited", "node-a", NodeState.MASTER);
+        cluster.awaitStatus("edited", v -> "node-a".equals(v.getStatus().master));
+
+        cluster.editSpec("edited", spec -> spec.address = "198.51.100.60");
+        VirtualIP after = cluster.awaitStatus("edited", v -> v.getStatus().phase == Phase.Invalid);
+        assertThat(after.getStatus().resolved.address).isEqualTo("198.51.100.60/24");
+        assertThat(after.getStatus().resolved.generation).isEqualTo(before.getStatus().resolved.generation);
+        assertThat(after.getStatus().master).isEqualTo("node-a");
+        assertThat(after.getStatus().vhid).isEqualTo(before.getStatus().vhid);
+        assertThat(condition(after, ConditionTypes.VALID).getMessage()).contains("agents keep running the last valid configuration");
+        assertThat(client.apps().daemonSets().inNamespace(OperatorTestSupport.NAMESPACE).withName(AgentManifests.NAME).get()).isNotNull();
+    }
+
+    @Test
+    void agentReportsAggregateIntoReadySplitBrainDegradedAndIsolated() {
+        VirtualIP vip = vip("agg", "198.51.100.70/24");
+        vip.getSpec().nodeSelector = new LabelSelectorBuilder().addToMatchLabels("carp-operator.io/vip", "yes").build();
+        cluster.create(vip);
+        VirtualIP pending = cluster.awaitStatus("agg", v -> v.getStatus().phase == Phase.Pending);
+        assertThat(pending.getStatus().resolved.nodes).extracting(n -> n.name).containsExactly("node-a", "node-b");
+
+        cluster.report("agg", "node-a", NodeState.MASTER);
+        cluster.report("agg", "node-b", NodeState.BACKUP);
+        VirtualIP ready = cluster.awaitStatus("agg", v -> v.getStatus().phase == Phase.Ready);
+        assertThat(ready.getStatus().master).isEqualTo("node-a");
+        assertThat(ready.getStatus().conditions).as(ready.getStatus().conditions.toString()).hasSize(5);
+        assertThat(condition(ready, ConditionTypes.READY).getStatus()).isEqualTo("True");
+        await().atMost(OperatorTestSupport.TIMEOUT).until(() -> cluster.hasEvent("agg", "Normal", "MasterChanged"));
+
+        cluster.report("agg", "node-b", NodeState.MASTER);
+        VirtualIP split = cluster.awaitStatus("agg", v -> v.getStatus().phase == Phase.SplitBrain);
+        assertThat(condition(split, ConditionTypes.SPLIT_BRAIN).getMessage()).contains("node-a, node-b");
+        await().atMost(OperatorTestSupport.TIMEOUT).until(() -> cluster.hasEvent("agg", "Warning", "MultipleMasters"));
+
+        cluster.report("agg", "node-a", NodeState.ISOLATED);
+        VirtualIP isolated = cluster.awaitStatus("agg", v -> "node-b".equals(v.getStatus().master)
+                && "True".equals(condition(v, ConditionTypes.ISOLATED).getStatus()));
+        assertThat(isolated.getStatus().phase).isEqualTo(Phase.Degraded);
+        assertThat(condition(isolated, ConditionTypes.ISOLATED).getMessage()).startsWith("node-a is isolated");
+        await().atMost(OperatorTestSupport.TIMEOUT).until(() -> cluster.hasEvent("agg", "Warning", "NodesIsolated"));
+
+        cluster.report("agg", "node-a", NodeState.BACKUP, Instant.now().minusSeconds(120));
+        VirtualIP degraded = cluster.awaitStatus("agg", v -> v.getStatus().phase == Phase.Degraded
+                && "StaleNodes".equals(condition(v, ConditionTypes.DEGRADED).getReason()));
+        assertThat(condition(degraded, ConditionTypes.DEGRADED).getMessage()).contains("node-a");
+    }
+
+    @Test
+    void aSelectorMatchingNoNodeIsDegradedNotInvalid() {
+        VirtualIP vip = vip("nowhere", "198.51.100.80/24");
+        vip.getSpec().nodeSelector = new LabelSelectorBuilder().addToMatchLabels("rack", "none").build();
+        cluster.create(vip);
+        VirtualIP result = cluster.awaitStatus("nowhere", v -> v.getStatus().phase == Phase.Degraded);
+        assertThat(condition(result, ConditionTypes.DEGRADED).getReason()).isEqualTo("NoEligibleNodes");
+        assertThat(condition(result, ConditionTypes.VALID).getStatus()).isEqualTo("True");
+    }
+
+    @Test
+    void aSecretCreatedLaterMakesTheVirtualIPValid() {
+        VirtualIP vip = vip("late-secret", "198.51.100.90/24");
+        vip.getSpec().passwordSecretRef = new SecretKeyRef("late", "password");
+        cluster.create(vip);
+        cluster.awaitStatus("late-secret", v -> v.getStatus().phase == Phase.Invalid);
+        cluster.putSecret("late", "password", "later");
+        cluster.awaitStatus("late-secret", v -> v.getStatus().phase == Phase.Pending);
+    }
+
+    @Test
+    void deletionWaitsUntilTheMasterReleasedTheAddress() throws Exception {
+        cluster.create(vip("leaving", "198.51.100.100/24"));
+        cluster.awaitStatus("leaving", v -> v.getStatus().resolved != null);
+        cluster.report("leaving", "node-a", NodeState.MASTER);
+        cluster.awaitStatus("leaving", v -> "node-a".equals(v.getStatus().master));
+        client.resources(VirtualIP.class).withName("leaving").delete();
+        Thread.sleep(1500);
+        assertThat(cluster.get("leaving")).as("held by the finalizer while node-a holds the address").isNotNull();
+        cluster.release("leaving", "node-a");
+        await().atMost(OperatorTestSupport.TIMEOUT).until(() -> cluster.get("leaving") == null);
+        assertThat(cluster.hasEvent("leaving", "Normal", "AddressReleased")).isTrue();
+    }
+
+    @Test
+    void deletionGivesUpAfterTheReleaseTimeoutWithAWarning() {
+        cluster.create(vip("stuck", "198.51.100.110/24"));
+        cluster.awaitStatus("stuck", v -> v.getStatus().resolved != null);
+        cluster.report("stuck", "node-b", NodeState.MASTER);
+        cluster.awaitStatus("stuck", v -> "node-b".equals(v.getStatus().master));
+        client.resources(VirtualIP.class).withName("stuck").delete();
+        await().atMost(OperatorTestSupport.TIMEOUT).until(() -> cluster.get("stuck") == null);
+        assertThat(cluster.hasEvent("stuck", "Warning", "ReleaseTimedOut")).isTrue();
+    }
+
+    @Test
+    void theAgentDaemonSetGoesWithTheLastVirtualIP() {
+        cluster.create(vip("only", "198.51.100.120/24"));
+        await().atMost(OperatorTestSupport.TIMEOUT).until(() -> client.apps().daemonSets()
+                .inNamespace(OperatorTestSupport.NAMESPACE).withName(AgentManifests.NAME).get() != null);
+        cluster.deleteAllAndWait();
+        await().atMost(OperatorTestSupport.TIMEOUT).until(() -> client.apps().daemonSets()
+                .inNamespace(OperatorTestSupport.NAMESPACE).withName(AgentManifests.NAME).get() == null);
+        assertThat(client.resources(ClusterRole.class).withName(AgentManifests.NAME).get()).isNull();
+    }
+
+    private static IsolationSpec isolation(VirtualIP vip) {
+        if (vip.getSpec().isolation == null) {
+            vip.getSpec().isolation = new IsolationSpec();
+        }
+        return vip.getSpec().isolation;
+    }
+
+    private static Arguments bad(String name, Consumer<VirtualIP> edit, String message) {
+        return Arguments.of(name, edit, message);
+    }
+}
