@@ -24,6 +24,9 @@ public final class ExecProber implements Prober {
             Pattern.compile("Unicast reply from \\S+ \\[[0-9A-Fa-f:]+\\]\\s+([0-9]+(?:\\.[0-9]+)?) ?ms");
     private static final Pattern TOOL_PREFIX = Pattern.compile("^(?:ping|arping|connect|sendmsg|bind): ");
 
+    /** ping enforces -W itself; the kill comes a little later so a reply at the deadline is not cut off. */
+    static final Duration KILL_GRACE = Duration.ofMillis(50);
+
     private final ProbeCommandRunner runner;
     private final List<String> commandPrefix;
 
@@ -41,7 +44,7 @@ public final class ExecProber implements Prober {
     public CompletableFuture<ProbeResult> probe(ProbeTarget target, Duration deadline) {
         CompletableFuture<ProbeCommandRunner.Output> output;
         try {
-            output = runner.run(command(target, deadline), deadline);
+            output = runner.run(command(target, deadline), deadline.plus(KILL_GRACE));
         } catch (RuntimeException e) {
             output = CompletableFuture.failedFuture(e);
         }
