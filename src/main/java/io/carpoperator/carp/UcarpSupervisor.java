@@ -1,0 +1,250 @@
+package io.carpoperator.carp;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.jboss.logging.Logger;
+
+/**
+ * Keeps one ucarp running: restarts it after every exit with exponential back-off (0.5 s doubling up to 30 s,
+ * back to 0.5 s once a run has lasted 60 s) and, because a SIGKILLed or crashed ucarp leaves its VIP
+ * configured, removes the address itself whenever ucarp is not running as MASTER: after every exit and on
+ * every switch to BACKUP. ucarp 1.5.2 also exits when its interface goes down ("exiting: pfds[0].revents = 8")
+ * and never rejoins by itself, which this restart covers.
+ */
+public final class UcarpSupervisor {
+
+    public static final Duration INITIAL_BACKOFF = Duration.ofMillis(500);
+    public static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    public static final Duration STABLE_RUN = Duration.ofSeconds(60);
+    public static final Duration STOP_GRACE = Duration.ofSeconds(5);
+
+    /** What the supervisor reports, e.g. to the agent's status reporter; called on ucarp's reader threads. */
+    public interface Listener {
+        void onEvent(UcarpEvent event);
+
+        /** ucarp exited while it should run; it will be started again in {@code restartIn}. */
+        default void onCrash(int exitCode, Duration restartIn) {
+        }
+    }
+
+    private static final Logger LOG = Logger.getLogger(UcarpSupervisor.class);
+
+    private final UcarpConfig config;
+    private final List<String> argv;
+    private final UcarpInstance.Launcher launcher;
+    private final AddressControl addresses;
+    private final ScheduledExecutorService scheduler;
+    private final Clock clock;
+    private final Listener listener;
+    private final String label;
+
+    private boolean wanted;
+    private int generation;
+    private UcarpInstance current;
+    private Instant startedAt;
+    private Duration nextBackoff = INITIAL_BACKOFF;
+    private ScheduledFuture<?> pendingRestart;
+    private int restarts;
+    private int starts;
+
+    /** @param argv the full command, e.g. {@link UcarpCommandLine#of(UcarpConfig)}, possibly behind {@code ip netns exec} */
+    public UcarpSupervisor(UcarpConfig config, List<String> argv, UcarpInstance.Launcher launcher, AddressControl addresses,
+                           ScheduledExecutorService scheduler, Clock clock, Listener listener) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.argv = List.copyOf(argv);
+        this.launcher = Objects.requireNonNull(launcher, "launcher");
+        this.addresses = Objects.requireNonNull(addresses, "addresses");
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.listener = Objects.requireNonNull(listener, "listener");
+        this.label = config.label();
+    }
+
+    /** Starts ucarp now, unless it already runs or a restart is pending. */
+    public synchronized void start() {
+        if (wanted) {
+            return;
+        }
+        wanted = true;
+        nextBackoff = INITIAL_BACKOFF;
+        launch();
+    }
+
+    /**
+     * Stops taking part in CARP: SIGTERM (ucarp runs the down hook unless BACKUP), SIGKILL after
+     * {@link #STOP_GRACE}, then makes sure the address is gone. Blocks until ucarp has exited.
+     */
+    public void stop() {
+        UcarpInstance running;
+        synchronized (this) {
+            wanted = false;
+            cancelPendingRestart();
+            running = current;
+            current = null;
+            generation++;
+        }
+        if (running != null && running.isAlive()) {
+            LOG.infof("%s: stopping ucarp pid %d", label, running.pid());
+            running.stop(STOP_GRACE);
+        }
+        removeAddress("ucarp stopped");
+    }
+
+    /** SIGUSR2: hand the VIP to a backup at once; ucarp keeps running as BACKUP. */
+    public void demote() throws IOException {
+        UcarpInstance running;
+        synchronized (this) {
+            running = current;
+        }
+        if (running != null && running.isAlive()) {
+            LOG.infof("%s: demoting ucarp pid %d to BACKUP", label, running.pid());
+            running.demote();
+        }
+    }
+
+    /** The state ucarp last reported; INIT when it is not running. */
+    public synchronized UcarpState state() {
+        return current == null ? UcarpState.INIT : current.state();
+    }
+
+    public synchronized boolean isRunning() {
+        return current != null && current.isAlive();
+    }
+
+    /** How many times ucarp has been started again after it exited on its own. */
+    public synchronized int restarts() {
+        return restarts;
+    }
+
+    private void launch() {
+        int launchGeneration;
+        synchronized (this) {
+            if (!wanted) {
+                return;
+            }
+            pendingRestart = null;
+            launchGeneration = ++generation;
+            if (starts++ > 0) {
+                restarts++;
+            }
+            startedAt = clock.instant();
+        }
+        try {
+            UcarpInstance instance = launcher.start(label, argv, new InstanceListener(launchGeneration));
+            synchronized (this) {
+                if (generation == launchGeneration && wanted) {
+                    current = instance;
+                    LOG.infof("%s: ucarp started (pid %d)", label, instance.pid());
+                    return;
+                }
+            }
+            instance.stop(STOP_GRACE);
+        } catch (IOException | RuntimeException e) {
+            LOG.errorf("%s: cannot start ucarp: %s", label, e.getMessage());
+            crashed(launchGeneration, -1);
+        }
+    }
+
+    private void crashed(int exitedGeneration, int exitCode) {
+        Duration delay;
+        synchronized (this) {
+            if (exitedGeneration != generation) {
+                return;
+            }
+            current = null;
+            if (!wanted) {
+                return;
+            }
+            Duration ranFor = Duration.between(startedAt, clock.instant());
+            if (ranFor.compareTo(STABLE_RUN) >= 0) {
+                nextBackoff = INITIAL_BACKOFF;
+            }
+            delay = nextBackoff;
+            nextBackoff = min(nextBackoff.multipliedBy(2), MAX_BACKOFF);
+            LOG.warnf("%s: ucarp exited with code %d after %s, restart %d in %s", label, exitCode,
+                    human(ranFor), restarts + 1, human(delay));
+            pendingRestart = scheduler.schedule(this::launch, delay.toNanos(), TimeUnit.NANOSECONDS);
+        }
+        removeAddress("ucarp exited with code " + exitCode);
+        try {
+            listener.onCrash(exitCode, delay);
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "%s: listener failed on crash", label);
+        }
+    }
+
+    private void removeAddress(String why) {
+        try {
+            if (addresses.remove(config.interfaceName(), config.virtualAddress(), config.prefixLength())) {
+                LOG.infof("%s: removed %s/%d from %s: %s", label, config.virtualAddress(), config.prefixLength(),
+                        config.interfaceName(), why);
+            }
+        } catch (IOException e) {
+            LOG.errorf("%s: cannot remove %s from %s (%s): %s", label, config.virtualAddress(), config.interfaceName(),
+                    why, e.getMessage());
+        }
+    }
+
+    private void cancelPendingRestart() {
+        if (pendingRestart != null) {
+            pendingRestart.cancel(false);
+            pendingRestart = null;
+        }
+    }
+
+    private final class InstanceListener implements UcarpInstance.Listener {
+        private final int instanceGeneration;
+
+        InstanceListener(int instanceGeneration) {
+            this.instanceGeneration = instanceGeneration;
+        }
+
+        @Override
+        public void onEvent(UcarpEvent event) {
+            synchronized (UcarpSupervisor.this) {
+                if (instanceGeneration != generation) {
+                    return;
+                }
+            }
+            if (event instanceof UcarpEvent.StateChanged changed) {
+                LOG.infof("%s: ucarp switched to %s", label, changed.state());
+                if (changed.state() == UcarpState.BACKUP) {
+                    removeAddress("ucarp is BACKUP");
+                }
+            } else if (event instanceof UcarpEvent.AuthenticationFailed failed) {
+                LOG.warnf("%s: CARP advert rejected, another node uses a different password or address: %s", label, failed.message());
+            } else if (event instanceof UcarpEvent.Exiting exiting) {
+                LOG.warnf("%s: ucarp is exiting: %s", label, exiting.reason());
+            } else if (event instanceof UcarpEvent.Other other && other.isError()) {
+                LOG.errorf("%s: ucarp: %s", label, other.message());
+            }
+            try {
+                listener.onEvent(event);
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "%s: listener failed on %s", label, event);
+            }
+        }
+
+        @Override
+        public void onExit(int exitCode) {
+            crashed(instanceGeneration, exitCode);
+        }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private static String human(Duration d) {
+        long millis = d.toMillis();
+        return millis < 10_000 ? millis + "ms" : (millis / 1000) + "s";
+    }
+}

@@ -1,0 +1,126 @@
+package io.carpoperator.watchdog;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import org.jboss.logging.Logger;
+
+/**
+ * Drives one VIP's watchdog: every probe interval it runs a probe round over the current targets, steps
+ * the {@link IsolationWatchdog}, logs each state transition in one line and hands round and step to the
+ * listener, which carries out the action. A tick is skipped while the previous round is still running.
+ */
+public final class WatchdogLoop implements AutoCloseable {
+
+    /** Receives every round; runs on the thread that completed the round, so keep it short. */
+    @FunctionalInterface
+    public interface Listener {
+        void onRound(ProbeRound round, IsolationWatchdog.Step step);
+    }
+
+    private static final Logger LOG = Logger.getLogger(WatchdogLoop.class);
+
+    private final String name;
+    private final IsolationWatchdog watchdog;
+    private final ProbeRoundRunner roundRunner;
+    private final Supplier<List<ProbeTarget>> targets;
+    private final ScheduledExecutorService scheduler;
+    private final Listener listener;
+
+    private WatchdogState state = WatchdogState.HEALTHY;
+    private boolean roundInFlight;
+    private ScheduledFuture<?> ticks;
+
+    /**
+     * @param name      identifies the VIP in log lines, e.g. "vip 198.51.100.10 vhid 99"
+     * @param targets   asked before every round, so targets may change at run time
+     */
+    public WatchdogLoop(String name, WatchdogSettings settings, Prober prober, Supplier<List<ProbeTarget>> targets,
+                        ScheduledExecutorService scheduler, Clock clock, Listener listener) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.watchdog = new IsolationWatchdog(settings);
+        this.roundRunner = new ProbeRoundRunner(prober, scheduler, clock);
+        this.targets = Objects.requireNonNull(targets, "targets");
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        this.listener = Objects.requireNonNull(listener, "listener");
+    }
+
+    /** Starts probing: the first round runs at once, then once per probe interval. */
+    public synchronized void start() {
+        if (ticks != null) {
+            return;
+        }
+        long period = watchdog.settings().probeInterval().toNanos();
+        ticks = scheduler.scheduleAtFixedRate(this::tick, 0, period, TimeUnit.NANOSECONDS);
+    }
+
+    public synchronized WatchdogState state() {
+        return state;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (ticks != null) {
+            ticks.cancel(false);
+            ticks = null;
+        }
+    }
+
+    private void tick() {
+        List<ProbeTarget> current;
+        synchronized (this) {
+            if (ticks == null || roundInFlight) {
+                return;
+            }
+            roundInFlight = true;
+        }
+        try {
+            current = List.copyOf(targets.get());
+        } catch (RuntimeException e) {
+            LOG.warnf("%s: cannot determine probe targets, skipping this round: %s", name, e.getMessage());
+            synchronized (this) {
+                roundInFlight = false;
+            }
+            return;
+        }
+        roundRunner.run(current, watchdog.settings().probeDeadline())
+                .whenComplete((round, error) -> {
+                    if (error != null) {
+                        LOG.errorf(error, "%s: probe round failed", name);
+                        synchronized (this) {
+                            roundInFlight = false;
+                        }
+                        return;
+                    }
+                    onRound(round);
+                });
+    }
+
+    private void onRound(ProbeRound round) {
+        IsolationWatchdog.Step step;
+        synchronized (this) {
+            roundInFlight = false;
+            if (ticks == null) {
+                return;
+            }
+            WatchdogState previous = state;
+            step = watchdog.next(previous, round);
+            state = step.state();
+            if (!previous.name().equals(step.state().name())) {
+                LOG.infof("%s: %s -> %s: %s", name, previous.name(), step.state().name(), step.reason());
+            } else if (step.state() instanceof WatchdogState.Suspect || step.state() instanceof WatchdogState.Recovering) {
+                LOG.debugf("%s: %s: %s", name, step.state(), step.reason());
+            }
+        }
+        try {
+            listener.onRound(round, step);
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "%s: watchdog listener failed on action %s", name, step.action());
+        }
+    }
+}
