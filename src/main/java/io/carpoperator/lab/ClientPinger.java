@@ -60,6 +60,13 @@ public final class ClientPinger implements AutoCloseable {
         return lastReply().map(last -> !last.isBefore(since)).orElse(false);
     }
 
+    /** Replies that arrived at or after {@code since}. */
+    public long replyCountSince(Instant since) {
+        synchronized (replies) {
+            return replies.stream().filter(r -> !r.at().isBefore(since)).count();
+        }
+    }
+
     /** Stops pinging; the replies stay available through {@link #report()}. */
     @Override
     public void close() {
