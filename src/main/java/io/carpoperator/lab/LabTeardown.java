@@ -66,11 +66,23 @@ final class LabTeardown {
             }
         }
         handles.forEach(ProcessHandle::destroyForcibly);
-        for (ProcessHandle handle : handles) {
+        awaitDeath(handles, namespace);
+    }
+
+    /** Polls, because onExit() of a process that is not our child can lag by seconds. */
+    private static void awaitDeath(List<ProcessHandle> handles, String namespace) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (handles.stream().anyMatch(ProcessLiveness::isRunning)) {
+            if (System.nanoTime() > deadline) {
+                handles.stream().filter(ProcessLiveness::isRunning).forEach(handle ->
+                        LOG.warnf("Process %d in %s survived SIGKILL for 5 s", handle.pid(), namespace));
+                return;
+            }
             try {
-                handle.onExit().get(5, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                LOG.warnf("Process %d in %s survived SIGKILL for 5 s", handle.pid(), namespace);
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
         }
     }

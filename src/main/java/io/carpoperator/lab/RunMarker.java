@@ -66,7 +66,7 @@ record RunMarker(String runPrefix, long pid, Instant ownerStart) {
     /** Alive means the same pid and the same start time, so a recycled pid does not keep a dead lab alive. */
     boolean ownerAlive() {
         return ProcessHandle.of(pid)
-                .filter(ProcessHandle::isAlive)
+                .filter(ProcessLiveness::isRunning)
                 .map(handle -> ownerStart.equals(Instant.EPOCH)
                         || handle.info().startInstant().map(s -> s.toEpochMilli() == ownerStart.toEpochMilli()).orElse(true))
                 .orElse(false);
