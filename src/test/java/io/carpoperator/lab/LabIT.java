@@ -116,7 +116,36 @@ class LabIT {
 
     @Test
     @Order(4)
-    void backupTakesTheVipWithinSecondsWhenTheMasterDies() throws IOException {
+    void plainUcarpLeavesTheVipOnAnIsolatedMasterWhileTheBackupTakesItToo() {
+        LabNode first = lab.node(1);
+        LabNode second = lab.node(2);
+        Process firstUcarp = startPlainUcarp(first);
+        Process secondUcarp = null;
+        try {
+            await().atMost(Duration.ofSeconds(8)).until(() -> first.hasAddress(VIP));
+            secondUcarp = startPlainUcarp(second);
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+                    .until(() -> lab.holders(VIP).equals(List.of(first)));
+
+            lab.faults().isolate(first);
+            // the seed's problem: carrier stays up, so the isolated master never lets go
+            await().atMost(Duration.ofSeconds(6)).until(() -> second.hasAddress(VIP));
+            assertThat(lab.holders(VIP)).as("both hold the VIP while node1 is isolated").containsExactly(first, second);
+
+            lab.faults().heal(first);
+            await().atMost(Duration.ofSeconds(5)).until(() -> lab.holders(VIP).size() == 1);
+        } finally {
+            lab.faults().heal(first);
+            stopUcarp(firstUcarp, first);
+            if (secondUcarp != null) {
+                stopUcarp(secondUcarp, second);
+            }
+        }
+    }
+
+    @Test
+    @Order(5)
+    void backupTakesTheVipWithinSecondsWhenTheMasterDies() {
         LabNode first = lab.node(1);
         LabNode second = lab.node(2);
         Process firstUcarp = startPlainUcarp(first);
@@ -154,7 +183,7 @@ class LabIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void closeRemovesEveryNamespaceAndProcessOfTheRun() throws IOException {
         Lab own = Lab.builder().nodes(1).build();
         Path ownScripts = writeUpDownScripts(own.runPrefix());
@@ -178,7 +207,7 @@ class LabIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void removeStaleDeletesALabWhoseOwnerIsGone() throws Exception {
         String prefix = "carplab-" + lab.runPrefix().substring("carplab-".length(), 12) + "ff";
         String namespace = prefix + "-node1";
@@ -210,7 +239,13 @@ class LabIT {
         }
     }
 
-    private Process startPlainUcarp(LabNode node) throws IOException {
+    /** SIGKILL, then the clean-up a killed ucarp never does: remove the VIP. */
+    private static void stopUcarp(Process ucarp, LabNode node) {
+        ucarp.destroyForcibly();
+        node.run(List.of("ip", "addr", "del", VIP + "/" + LabTopology.PREFIX_LENGTH, "dev", node.vipInterface()));
+    }
+
+    private Process startPlainUcarp(LabNode node) {
         return startPlainUcarp(node, scripts, lab);
     }
 
