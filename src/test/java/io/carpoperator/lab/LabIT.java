@@ -209,7 +209,7 @@ class LabIT {
     @Test
     @Order(7)
     void removeStaleDeletesALabWhoseOwnerIsGone() throws Exception {
-        String prefix = "carplab-" + lab.runPrefix().substring("carplab-".length(), 12) + "ff";
+        String prefix = fakeRunPrefixOtherThan(lab.runPrefix());
         String namespace = prefix + "-node1";
         Process dead = new ProcessBuilder("true").start();
         dead.waitFor();
@@ -237,6 +237,15 @@ class LabIT {
             NetnsCommands.run(List.of("ip", "netns", "del", namespace));
             Files.deleteIfExists(marker);
         }
+    }
+
+    /** A prefix no live lab uses: reusing a live one would let the fake marker condemn a real lab. */
+    private static String fakeRunPrefixOtherThan(String live) {
+        String candidate;
+        do {
+            candidate = String.format("carplab-%06x", new java.security.SecureRandom().nextInt(1 << 24));
+        } while (candidate.equals(live) || Files.exists(RunMarker.file(RunMarker.DEFAULT_DIRECTORY, candidate)));
+        return candidate;
     }
 
     /** SIGKILL, then the clean-up a killed ucarp never does: remove the VIP. */
