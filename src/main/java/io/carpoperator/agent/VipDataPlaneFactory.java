@@ -1,0 +1,8 @@
+package io.carpoperator.agent;
+
+import java.util.function.Consumer;
+
+/** Starts the data plane of one VIP; {@code onChange} is called with every new report (never blocks the data plane). */
+public interface VipDataPlaneFactory {
+    VipDataPlane start(VipSettings settings, Consumer<VipReport> onChange);
+}

@@ -1,0 +1,18 @@
+package io.carpoperator.agent;
+
+import io.carpoperator.api.NodeState;
+import io.carpoperator.watchdog.ProbeRound;
+import java.time.Instant;
+
+/**
+ * What one VIP's data plane says about itself on this node; the cluster agent turns it into status.nodes.<node>.
+ *
+ * @param state          INIT, BACKUP, MASTER, ISOLATED or FAILED
+ * @param since          when it entered that state
+ * @param reason         why, in one line
+ * @param address        this node's own address on the VIP interface (others probe it as a peer), or null if unknown
+ * @param lastRound      the latest probe round, or null before the first
+ * @param ucarpRestarts  how often ucarp was restarted
+ */
+public record VipReport(NodeState state, Instant since, String reason, String address, ProbeRound lastRound, int ucarpRestarts) {
+}
