@@ -13,6 +13,7 @@ class CrdIsCurrentTest {
         String generated = CrdFiles.generate();
         if (Boolean.getBoolean("carp.updateCrds")) {
             Files.writeString(CrdFiles.COMMITTED, generated);
+            Files.writeString(CrdFiles.DEPLOYED, generated);
         }
         assertThat(Files.exists(CrdFiles.COMMITTED))
                 .as("%s is missing; run: mvn test -Dtest=CrdIsCurrentTest -Dcarp.updateCrds=true", CrdFiles.COMMITTED).isTrue();
