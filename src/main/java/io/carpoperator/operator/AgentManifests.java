@@ -34,6 +34,8 @@ final class AgentManifests {
             "app.kubernetes.io/managed-by", MANAGED_BY);
     static final String RUN_VOLUME = "run";
     static final String RUN_PATH = "/run/carp";
+    /** The root filesystem is read-only; the JVM and Vert.x still want a writable /tmp. */
+    static final String TMP_VOLUME = "tmp";
 
     private AgentManifests() {
     }
@@ -93,7 +95,9 @@ final class AgentManifests {
                                 .withFieldPath("metadata.namespace").endFieldRef().endValueFrom().build(),
                         new EnvVarBuilder().withName("CARP_AGENT_HEALTH_PORT").withValue(String.valueOf(agent.healthPort())).build(),
                         new EnvVarBuilder().withName("CARP_AGENT_RUN_DIR").withValue(RUN_PATH).build(),
-                        new EnvVarBuilder().withName("CARP_STATUS_STALENESS").withValue(settings.status().staleness().toString()).build())
+                        new EnvVarBuilder().withName("CARP_STATUS_STALENESS").withValue(settings.status().staleness().toString()).build(),
+                        // the agent serves its own /healthz, /readyz and /metrics; Quarkus' HTTP port stays closed on the host network
+                        new EnvVarBuilder().withName("QUARKUS_HTTP_HOST_ENABLED").withValue("false").build())
                 .withSecurityContext(securityContext)
                 .withNewResources()
                 .withRequests(Map.of("memory", new Quantity(agent.memoryRequest()), "cpu", new Quantity(agent.cpuRequest())))
@@ -104,6 +108,7 @@ final class AgentManifests {
                 .withReadinessProbe(new ProbeBuilder().withNewHttpGet().withPath("/readyz").withPort(health).endHttpGet()
                         .withPeriodSeconds(5).build())
                 .addNewVolumeMount().withName(RUN_VOLUME).withMountPath(RUN_PATH).endVolumeMount()
+                .addNewVolumeMount().withName(TMP_VOLUME).withMountPath("/tmp").endVolumeMount()
                 .build();
         return new DaemonSetBuilder()
                 .withNewMetadata().withName(NAME).withNamespace(settings.namespace()).withLabels(LABELS).endMetadata()
@@ -125,6 +130,7 @@ final class AgentManifests {
                 .withContainers(container)
                 .addNewVolume().withName(RUN_VOLUME).withNewEmptyDir().withMedium("Memory").withSizeLimit(new Quantity("16Mi"))
                 .endEmptyDir().endVolume()
+                .addNewVolume().withName(TMP_VOLUME).withNewEmptyDir().withSizeLimit(new Quantity("32Mi")).endEmptyDir().endVolume()
                 .endSpec()
                 .endTemplate()
                 .endSpec()

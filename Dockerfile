@@ -1,0 +1,34 @@
+# carp-operator: one image, modes chosen by the first argument: operator | agent | demo
+#   podman build -t carp-operator:0.1.0 .            (or docker build)
+#   BASE_IMAGE must be Debian bookworm or newer (apt-get, ucarp package); both stages use it.
+ARG BASE_IMAGE=docker.io/library/debian:bookworm-slim
+
+FROM ${BASE_IMAGE} AS build
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends openjdk-17-jdk-headless maven \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+COPY pom.xml .
+RUN mvn -B -q dependency:go-offline || true
+COPY src src
+COPY crds crds
+RUN mvn -B -q package -DskipTests
+
+FROM ${BASE_IMAGE}
+ARG VERSION=0.1.0
+LABEL org.opencontainers.image.title="carp-operator" \
+      org.opencontainers.image.description="Floating IPs for bare-metal Kubernetes: CARP (ucarp) failover with an isolation watchdog" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.licenses="Apache-2.0"
+# ucarp and the probes' tools are the data plane; coreutils brings stdbuf for line-buffered ucarp output.
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+      openjdk-17-jre-headless ucarp iproute2 iputils-ping iputils-arping coreutils \
+ && rm -rf /var/lib/apt/lists/* \
+ && useradd --uid 10001 --no-create-home --shell /usr/sbin/nologin carp
+COPY --from=build /src/target/quarkus-app/ /opt/carp-operator/
+# Non-root by default (operator mode); the agent DaemonSet runs it as root with NET_ADMIN and NET_RAW only.
+USER 10001
+ENV JAVA_OPTS="-XX:+UseSerialGC -XX:MaxRAMPercentage=60 -XX:TieredStopAtLevel=1 -Xss512k"
+ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -jar /opt/carp-operator/quarkus-run.jar \"$@\"", "carp-operator"]
+CMD ["operator"]
