@@ -99,6 +99,8 @@ final class AgentManifests {
                         // the agent serves its own /healthz, /readyz and /metrics; Quarkus' HTTP port stays closed on the host network
                         new EnvVarBuilder().withName("QUARKUS_HTTP_HOST_ENABLED").withValue("false").build())
                 .withSecurityContext(securityContext)
+                // hostNetwork: the port is the node's; named so a PodMonitor can scrape /metrics
+                .addNewPort().withName("metrics").withContainerPort(agent.healthPort()).withProtocol("TCP").endPort()
                 .withNewResources()
                 .withRequests(Map.of("memory", new Quantity(agent.memoryRequest()), "cpu", new Quantity(agent.cpuRequest())))
                 .withLimits(Map.of("memory", new Quantity(agent.memoryLimit())))
