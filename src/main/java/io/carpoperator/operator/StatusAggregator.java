@@ -48,7 +48,7 @@ final class StatusAggregator {
                 fresh.put(name, entry);
             }
         });
-        List<String> masters = fresh.entrySet().stream().filter(e -> e.getValue().state == NodeState.MASTER).map(Map.Entry::getKey).toList();
+        List<String> masters = currentMasters(fresh);
         List<String> stale = selected.stream().filter(n -> !fresh.containsKey(n)).toList();
         Map<String, NodeStatus> isolated = filter(fresh, NodeState.ISOLATED);
         Map<String, NodeStatus> failed = filter(fresh, NodeState.FAILED);
@@ -125,6 +125,27 @@ final class StatusAggregator {
         }
         String master = masters.size() == 1 ? masters.get(0) : "";
         return new StatusAggregate(generation, vhid, master, phase, conditions, resolved);
+    }
+
+    /**
+     * Fresh MASTER claims, without the superseded ones: a node that became MASTER after another master's last report
+     * has taken over from it (the old master died or was cut off before it could say so). Two claims are a split brain
+     * only when each was confirmed after the other began — agents refresh their entry every staleness/3, so a real one
+     * shows within that time, while an ordinary failover is not mistaken for one.
+     */
+    private static List<String> currentMasters(Map<String, NodeStatus> fresh) {
+        Map<String, NodeStatus> claims = filter(fresh, NodeState.MASTER);
+        return claims.entrySet().stream()
+                .filter(claim -> claims.values().stream().noneMatch(other -> other != claim.getValue()
+                        && isAfter(other.since, claim.getValue().lastUpdate)))
+                .map(Map.Entry::getKey)
+                .toList();
+    }
+
+    private static boolean isAfter(String a, String b) {
+        var first = Timestamps.parse(a);
+        var second = Timestamps.parse(b);
+        return first.isPresent() && second.isPresent() && first.get().isAfter(second.get());
     }
 
     boolean isFresh(NodeStatus entry, Instant now) {

@@ -129,6 +129,16 @@ class DeployManifestsTest {
         assertThat(output).contains("kind: Deployment").contains("namespace: carp-system").contains("image: carp-operator:0.1.0");
     }
 
+    @Test
+    void kubectlRendersTheKindOverlayWithImagesThatAreNeverPulled() throws Exception {
+        Assumptions.assumeTrue(onPath("kubectl"), "kubectl is not installed here; the Kind overlay is rendered by hack/kind-e2e.sh");
+        Process process = new ProcessBuilder("kubectl", "kustomize", "deploy/overlays/kind").redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes());
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(output).isZero();
+        assertThat(output).contains("imagePullPolicy: Never").contains("CARP_AGENT_IMAGE_PULL_POLICY");
+    }
+
     private static boolean onPath(String command) {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
             if (Files.isExecutable(Path.of(dir, command))) {

@@ -96,7 +96,12 @@ final class OperatorTestSupport {
 
     /** What an agent writes: a JSON merge patch of its own entry on the status subresource. */
     void report(String vip, String node, NodeState state, Instant at) {
-        String body = "{\"status\":{\"nodes\":{\"" + node + "\":{\"state\":\"" + state + "\",\"since\":\"" + Timestamps.formatMillis(at)
+        report(vip, node, state, at, at);
+    }
+
+    /** A refresh keeps {@code since} (when the state began) and moves {@code lastUpdate}, as agents do. */
+    void report(String vip, String node, NodeState state, Instant since, Instant at) {
+        String body = "{\"status\":{\"nodes\":{\"" + node + "\":{\"state\":\"" + state + "\",\"since\":\"" + Timestamps.formatMillis(since)
                 + "\",\"reason\":\"test says " + state + "\",\"lastUpdate\":\"" + Timestamps.formatMillis(at) + "\"}}}}";
         client.resources(VirtualIP.class).withName(vip).subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE), body);
     }

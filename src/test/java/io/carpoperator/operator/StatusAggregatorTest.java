@@ -71,6 +71,24 @@ class StatusAggregatorTest {
     }
 
     @Test
+    void aMasterThatTookOverAfterTheOldMastersLastReportSupersedesItInsteadOfSplitBrain() {
+        VirtualIPStatus status = status("a", NodeState.MASTER, 8, "b", NodeState.MASTER, 1);
+        status.nodes.get("a").since = Timestamps.formatMillis(NOW.minusSeconds(60));
+        status.nodes.get("b").since = Timestamps.formatMillis(NOW.minusSeconds(5));
+        var result = aggregate(status, resolved("a", "b"));
+        assertThat(result.phase()).isNotEqualTo(Phase.SplitBrain);
+        assertThat(result.master()).isEqualTo("b");
+    }
+
+    @Test
+    void twoMastersEachConfirmedAfterTheOtherBeganAreSplitBrain() {
+        VirtualIPStatus status = status("a", NodeState.MASTER, 1, "b", NodeState.MASTER, 2);
+        status.nodes.get("a").since = Timestamps.formatMillis(NOW.minusSeconds(60));
+        status.nodes.get("b").since = Timestamps.formatMillis(NOW.minusSeconds(5));
+        assertThat(aggregate(status, resolved("a", "b")).phase()).isEqualTo(Phase.SplitBrain);
+    }
+
+    @Test
     void aStaleMasterDoesNotCountAndAStaleSelectedNodeDegrades() {
         var result = aggregate(status("a", NodeState.MASTER, 31, "b", NodeState.MASTER, 1), resolved("a", "b"));
         assertThat(result.phase()).isEqualTo(Phase.Degraded);

@@ -193,7 +193,8 @@ class VirtualIPReconcilerIT {
         VirtualIP pending = cluster.awaitStatus("agg", v -> v.getStatus().phase == Phase.Pending);
         assertThat(pending.getStatus().resolved.nodes).extracting(n -> n.name).containsExactly("node-a", "node-b");
 
-        cluster.report("agg", "node-a", NodeState.MASTER);
+        Instant aMasterSince = Instant.now();
+        cluster.report("agg", "node-a", NodeState.MASTER, aMasterSince, aMasterSince);
         cluster.report("agg", "node-b", NodeState.BACKUP);
         VirtualIP ready = cluster.awaitStatus("agg", v -> v.getStatus().phase == Phase.Ready);
         assertThat(ready.getStatus().master).isEqualTo("node-a");
@@ -202,6 +203,7 @@ class VirtualIPReconcilerIT {
         await().atMost(OperatorTestSupport.TIMEOUT).until(() -> cluster.hasEvent("agg", "Normal", "MasterChanged"));
 
         cluster.report("agg", "node-b", NodeState.MASTER);
+        cluster.report("agg", "node-a", NodeState.MASTER, aMasterSince, Instant.now().plusMillis(5)); // a's refresh: still MASTER
         VirtualIP split = cluster.awaitStatus("agg", v -> v.getStatus().phase == Phase.SplitBrain);
         assertThat(condition(split, ConditionTypes.SPLIT_BRAIN).getMessage()).contains("node-a, node-b");
         await().atMost(OperatorTestSupport.TIMEOUT).until(() -> cluster.hasEvent("agg", "Warning", "MultipleMasters"));
