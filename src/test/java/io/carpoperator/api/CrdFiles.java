@@ -14,8 +14,8 @@ import java.util.List;
 /** Generates the VirtualIP CRD the way crds/ holds it: Fabric8's generator, printer columns in declaration order. */
 public final class CrdFiles {
     public static final Path COMMITTED = Path.of("crds", VirtualIP.CRD_NAME + "-v1.yml");
-    /** kustomize loads files only below deploy/, so the base carries a copy, kept equal by DeployManifestsTest. */
-    public static final Path DEPLOYED = Path.of("deploy", "crd", VirtualIP.CRD_NAME + "-v1.yml");
+    /** kustomize loads files only below a kustomization, so the base carries a copy, kept equal by DeployManifestsTest. */
+    public static final Path DEPLOYED = Path.of("deploy", "base", "crd", VirtualIP.CRD_NAME + "-v1.yml");
 
     private CrdFiles() {
     }
