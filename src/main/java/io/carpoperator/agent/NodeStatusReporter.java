@@ -1,10 +1,11 @@
 package io.carpoperator.agent;
 
 import io.carpoperator.api.VirtualIP;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
+import io.fabric8.kubernetes.client.RequestConfig;
+import io.fabric8.kubernetes.client.RequestConfigBuilder;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Clock;
@@ -68,30 +69,32 @@ public final class NodeStatusReporter implements AutoCloseable {
                 StatusCoalescer.DEFAULT_MAX_RETRY, NodeStatusPatch::sameContent);
     }
 
-    /**
-     * A reporter with its own writer thread and its own client derived from {@code client} without the client's
-     * request retries: the reporter retries itself, and a write must fail fast rather than hold back the other VIPs.
-     */
+    /** A reporter with its own writer thread, writing through {@code client}. */
     public static NodeStatusReporter forCluster(KubernetesClient client, AgentSettings settings) {
-        KubernetesClient writes = new KubernetesClientBuilder()
-                .withConfig(new ConfigBuilder(client.getConfiguration()).withRequestRetryBackoffLimit(0).build())
-                .build();
         ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "carp-status-writer");
             t.setDaemon(true);
             return t;
         });
-        return new NodeStatusReporter(settings.nodeName(), settings.nodeIp(), patcher(writes), thread, Clock.systemUTC(),
-                settings.refreshInterval(), () -> {
-                    thread.shutdownNow();
-                    writes.close();
-                });
+        return new NodeStatusReporter(settings.nodeName(), settings.nodeIp(), patcher(client), thread, Clock.systemUTC(),
+                settings.refreshInterval(), thread::shutdownNow);
     }
 
+    /**
+     * Patches through {@code client} but without its request retries: the reporter retries itself, and a write must fail
+     * fast rather than hold back the other VIPs' writes for the client's whole retry schedule (about 100 s by default).
+     */
     public static StatusPatcher patcher(KubernetesClient client) {
+        NamespacedKubernetesClient namespaced = client.adapt(NamespacedKubernetesClient.class);
+        RequestConfig noRetries = new RequestConfigBuilder(client.getConfiguration().getRequestConfig())
+                .withRequestRetryBackoffLimit(0).build();
         return (vip, body) -> {
             try {
-                client.resources(VirtualIP.class).withName(vip).subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE), body);
+                // patching a named resource without an item would GET it first; a bare item spares that request
+                VirtualIP target = new VirtualIP();
+                target.getMetadata().setName(vip);
+                namespaced.withRequestConfig(noRetries).call(c -> c.resources(VirtualIP.class).resource(target).subresource("status")
+                        .patch(PatchContext.of(PatchType.JSON_MERGE), body));
                 return true;
             } catch (KubernetesClientException e) {
                 if (e.getCode() == 404) {
@@ -221,8 +224,16 @@ public final class NodeStatusReporter implements AutoCloseable {
         }
     }
 
+    /** The exception's message and its root cause's, e.g. "Operation: [patch] ... failed.: Connection refused". */
     private static String oneLine(Exception e) {
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().strip();
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        if (root != e && root.getMessage() != null && !message.contains(root.getMessage())) {
+            message = message + ": " + root.getMessage();
+        }
         int newline = message.indexOf('\n');
         return newline < 0 ? message : message.substring(0, newline);
     }
