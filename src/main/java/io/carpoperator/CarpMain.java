@@ -1,8 +1,16 @@
 package io.carpoperator;
 
+import io.carpoperator.agent.AgentSettings;
+import io.carpoperator.agent.ClusterAgent;
+import io.carpoperator.agent.VipDataPlaneFactory;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.annotations.QuarkusMain;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import io.javaoperatorsdk.operator.Operator;
@@ -17,10 +25,24 @@ public class CarpMain implements QuarkusApplication {
     static final String USAGE = """
             usage: carp-operator MODE [ARGS]
               operator   run the VirtualIP controller (in a cluster: the Deployment in deploy/)
+              agent      run the node agent for the VirtualIPs that select this node (in a cluster: the DaemonSet the
+                         operator manages; reads NODE_NAME, NODE_IP, CARP_NAMESPACE, CARP_AGENT_RUN_DIR,
+                         CARP_AGENT_HEALTH_PORT, CARP_STATUS_STALENESS)
             """;
 
     @Inject
     Instance<Operator> operator;
+
+    @Inject
+    Instance<KubernetesClient> kubernetesClient;
+
+    @Inject
+    Instance<VipDataPlaneFactory> dataPlanes;
+
+    @Inject
+    Instance<MeterRegistry> meterRegistry;
+
+    private volatile ClusterAgent clusterAgent;
 
     public static void main(String... args) {
         Quarkus.run(CarpMain.class, args);
@@ -44,9 +66,52 @@ public class CarpMain implements QuarkusApplication {
                 operator.get().start();
                 Quarkus.waitForExit();
                 return 0;
+            case "agent":
+                if (Arrays.asList(rest).contains("--standalone")) {
+                    System.err.println("carp-operator: 'agent --standalone' is not available in this build");
+                    return USAGE_ERROR;
+                }
+                return runClusterAgent(rest);
             default:
                 System.err.println("carp-operator: unknown mode '" + mode + "'\n" + USAGE);
                 return USAGE_ERROR;
+        }
+    }
+
+    /** The agent in a cluster: no JOSDK controllers, only the informers and data planes of this node. */
+    private int runClusterAgent(String[] rest) {
+        if (rest.length > 0) {
+            System.err.println("carp-operator: mode 'agent' takes no arguments but --standalone, got " + String.join(" ", rest));
+            return USAGE_ERROR;
+        }
+        AgentSettings settings;
+        try {
+            settings = AgentSettings.fromEnvironment();
+        } catch (IllegalArgumentException e) {
+            System.err.println("carp-operator agent: " + e.getMessage());
+            return USAGE_ERROR;
+        }
+        if (!dataPlanes.isResolvable()) {
+            System.err.println("carp-operator agent: this build has no data plane (no VipDataPlaneFactory bean)");
+            return 1;
+        }
+        ClusterAgent agent = new ClusterAgent(kubernetesClient.get(), settings, dataPlanes.get());
+        if (meterRegistry.isResolvable()) {
+            FunctionCounter.builder("carp.agent.status.write.failures", agent, ClusterAgent::statusWriteFailures)
+                    .description("Failed writes of this node's status.nodes entries").register(meterRegistry.get());
+        }
+        clusterAgent = agent;
+        agent.start();
+        Quarkus.waitForExit();
+        agent.close();
+        return 0;
+    }
+
+    /** SIGTERM: Quarkus stops the application from its shutdown hook; hand the VIPs over before the client closes. */
+    void onShutdown(@Observes ShutdownEvent event) {
+        ClusterAgent agent = clusterAgent;
+        if (agent != null) {
+            agent.close();
         }
     }
 }

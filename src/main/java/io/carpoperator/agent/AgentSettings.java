@@ -1,0 +1,122 @@
+package io.carpoperator.agent;
+
+import io.carpoperator.api.Ipv4Cidr;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The node agent's own configuration, from the environment the agent DaemonSet sets (operator/AgentManifests).
+ *
+ * @param nodeName    this node (NODE_NAME); the key of our entry in status.nodes
+ * @param nodeIp      this node's address on the node network (NODE_IP); other agents probe it as our heartbeat, or null
+ * @param namespace   where the password Secrets live (CARP_NAMESPACE)
+ * @param runDir      where the data plane keeps passfiles and hook scripts (CARP_AGENT_RUN_DIR)
+ * @param healthPort  port of /healthz, /readyz and /metrics (CARP_AGENT_HEALTH_PORT)
+ * @param staleness   the operator's staleness bound (CARP_STATUS_STALENESS); we refresh our entries at a third of it
+ */
+public record AgentSettings(String nodeName, String nodeIp, String namespace, Path runDir, int healthPort, Duration staleness) {
+    public static final String NODE_NAME = "NODE_NAME";
+    public static final String NODE_IP = "NODE_IP";
+    public static final String NAMESPACE = "CARP_NAMESPACE";
+    public static final String RUN_DIR = "CARP_AGENT_RUN_DIR";
+    public static final String HEALTH_PORT = "CARP_AGENT_HEALTH_PORT";
+    public static final String STALENESS = "CARP_STATUS_STALENESS";
+
+    public static final String DEFAULT_NAMESPACE = "carp-system";
+    public static final Path DEFAULT_RUN_DIR = Path.of("/run/carp");
+    public static final int DEFAULT_HEALTH_PORT = 9450;
+    public static final Duration DEFAULT_STALENESS = Duration.ofSeconds(30);
+    /** Below this the refresh (a third) would hammer the API server for no gain. */
+    static final Duration MIN_STALENESS = Duration.ofSeconds(3);
+
+    private static final Pattern SIMPLE_DURATION = Pattern.compile("^(\\d+)(ms|s|m|h)?$");
+
+    public AgentSettings {
+        Objects.requireNonNull(nodeName, "nodeName");
+        Objects.requireNonNull(namespace, "namespace");
+        Objects.requireNonNull(runDir, "runDir");
+        Objects.requireNonNull(staleness, "staleness");
+    }
+
+    /** How often our entries are rewritten even when nothing changed, so the operator never sees them go stale. */
+    public Duration refreshInterval() {
+        return staleness.dividedBy(3);
+    }
+
+    public static AgentSettings fromEnvironment() {
+        return fromEnvironment(System.getenv());
+    }
+
+    /** @throws IllegalArgumentException naming the variable and its value when one is missing or malformed */
+    public static AgentSettings fromEnvironment(Map<String, String> env) {
+        String nodeName = trimmed(env.get(NODE_NAME));
+        if (nodeName == null) {
+            throw new IllegalArgumentException(NODE_NAME + " is not set; the agent needs its node's name (in the DaemonSet: "
+                    + "valueFrom.fieldRef.fieldPath=spec.nodeName)");
+        }
+        String nodeIp = trimmed(env.get(NODE_IP));
+        if (nodeIp != null && !Ipv4Cidr.isAddress(nodeIp)) {
+            throw new IllegalArgumentException(NODE_IP + "='" + nodeIp + "' is not an IPv4 address");
+        }
+        String namespace = orDefault(trimmed(env.get(NAMESPACE)), DEFAULT_NAMESPACE);
+        String runDirText = trimmed(env.get(RUN_DIR));
+        Path runDir = runDirText == null ? DEFAULT_RUN_DIR : Path.of(runDirText);
+        int healthPort = port(env.get(HEALTH_PORT));
+        String stalenessText = trimmed(env.get(STALENESS));
+        Duration staleness = stalenessText == null ? DEFAULT_STALENESS : duration(STALENESS, stalenessText);
+        if (staleness.compareTo(MIN_STALENESS) < 0) {
+            throw new IllegalArgumentException(STALENESS + "='" + stalenessText + "' is below the minimum of " + MIN_STALENESS.toSeconds() + "s");
+        }
+        return new AgentSettings(nodeName, nodeIp, namespace, runDir, healthPort, staleness);
+    }
+
+    private static int port(String text) {
+        String value = trimmed(text);
+        if (value == null) {
+            return DEFAULT_HEALTH_PORT;
+        }
+        try {
+            int port = Integer.parseInt(value);
+            if (port >= 1 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(HEALTH_PORT + "='" + value + "' is not a port number (1-65535)");
+    }
+
+    /** Accepts what the operator writes (Duration#toString, e.g. PT30S) and the short forms 30s, 500ms, 1m. */
+    static Duration duration(String variable, String text) {
+        Matcher simple = SIMPLE_DURATION.matcher(text.toLowerCase(Locale.ROOT));
+        if (simple.matches()) {
+            long amount = Long.parseLong(simple.group(1));
+            String unit = simple.group(2) == null ? "s" : simple.group(2);
+            return switch (unit) {
+                case "ms" -> Duration.ofMillis(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                case "h" -> Duration.ofHours(amount);
+                default -> Duration.ofSeconds(amount);
+            };
+        }
+        try {
+            return Duration.parse(text);
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(variable + "='" + text + "' is not a duration; expected e.g. 30s, 500ms or PT30S");
+        }
+    }
+
+    private static String trimmed(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    private static String orDefault(String value, String fallback) {
+        return value == null ? fallback : value;
+    }
+}

@@ -1,0 +1,90 @@
+package io.carpoperator.agent;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+import org.jboss.logging.Logger;
+
+/**
+ * The node agent in a cluster: watches the VirtualIPs that select this node, runs their data planes through a
+ * {@link VipDataPlaneFactory} and reports each in status.nodes.&lt;node&gt;. No CDI, so tests and the demo build it
+ * directly. {@link #close()} is the graceful shutdown: every VIP hands over at once, then the reports are flushed.
+ */
+public final class ClusterAgent implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(ClusterAgent.class);
+    /** The pod's termination grace period is 15 s; hand-over takes about a second, the rest is margin. */
+    public static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(2);
+
+    private final AgentSettings settings;
+    private final NodeStatusReporter reporter;
+    private final RunningVips running;
+    private final VirtualIPWatcher watcher;
+    private boolean started;
+    private boolean closed;
+
+    public ClusterAgent(KubernetesClient client, AgentSettings settings, VipDataPlaneFactory dataPlanes) {
+        this(client, settings, dataPlanes, NodeStatusReporter.forCluster(client, settings));
+    }
+
+    /** With a reporter of the caller's choosing, e.g. one whose API server is unreachable. */
+    public ClusterAgent(KubernetesClient client, AgentSettings settings, VipDataPlaneFactory dataPlanes, NodeStatusReporter reporter) {
+        this.settings = settings;
+        this.reporter = reporter;
+        this.running = new RunningVips(settings.nodeName(), dataPlanes, reporter, Clock.systemUTC());
+        this.watcher = new VirtualIPWatcher(client, settings, running);
+    }
+
+    public synchronized ClusterAgent start() {
+        if (started) {
+            return this;
+        }
+        started = true;
+        LOG.infof("node %s: agent starting (node IP %s, namespace %s, status refresh every %ds)", settings.nodeName(),
+                settings.nodeIp() == null ? "unknown" : settings.nodeIp(), settings.namespace(), settings.refreshInterval().toSeconds());
+        watcher.start();
+        return this;
+    }
+
+    /** Stops watching, hands every VIP over in parallel, then flushes the reports (bounded). Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        LOG.infof("node %s: agent shutting down; handing over every VIP", settings.nodeName());
+        watcher.close();
+        running.stopAll(true, STOP_TIMEOUT);
+        if (!reporter.flush(FLUSH_TIMEOUT)) {
+            LOG.warnf("node %s: some status reports were not written before exit", settings.nodeName());
+        }
+        reporter.close();
+        LOG.infof("node %s: agent stopped", settings.nodeName());
+    }
+
+    /** The informer caches are complete, so the running set reflects the cluster (for /readyz). */
+    public boolean isSynced() {
+        return watcher.hasSynced();
+    }
+
+    /** What runs on this node now, by VirtualIP name. */
+    public Map<String, VipSettings> runningVips() {
+        return running.settings();
+    }
+
+    public long statusWriteFailures() {
+        return reporter.writeFailures();
+    }
+
+    /** For a metric: failed writes of our node entries. */
+    public LongAdder statusWriteFailureCounter() {
+        return reporter.writeFailureCounter();
+    }
+
+    public AgentSettings settings() {
+        return settings;
+    }
+}

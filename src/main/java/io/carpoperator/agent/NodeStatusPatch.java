@@ -1,0 +1,127 @@
+package io.carpoperator.agent;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.carpoperator.api.NodeStatus;
+import io.carpoperator.api.ProbeSummary;
+import io.carpoperator.api.Timestamps;
+import io.carpoperator.watchdog.ProbeResult;
+import io.carpoperator.watchdog.ProbeRound;
+import io.carpoperator.watchdog.TargetRole;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Collectors;
+
+/**
+ * Our node entry as a JSON merge patch of the status subresource: {"status":{"nodes":{"<node>":{...}}}}. Every field
+ * is sent, absent ones as null, because a merge patch keeps whatever it does not mention.
+ */
+public final class NodeStatusPatch {
+    static final String OK = "ok";
+    static final String FAIL = "fail";
+
+    private NodeStatusPatch() {
+    }
+
+    public static NodeStatus toNodeStatus(VipReport report, String heartbeatAddress, Instant now) {
+        NodeStatus status = new NodeStatus(report.state(), Timestamps.formatMillis(now));
+        status.since = report.since() == null ? null : Timestamps.formatMillis(report.since());
+        status.reason = report.reason();
+        status.address = report.address();
+        status.heartbeatAddress = heartbeatAddress;
+        status.probes = summary(report.lastRound());
+        status.ucarpRestarts = report.ucarpRestarts();
+        return status;
+    }
+
+    /** The last round per role: ok when any target of the role answered, with the fastest answer's round-trip time. */
+    public static ProbeSummary summary(ProbeRound round) {
+        if (round == null) {
+            return null;
+        }
+        ProbeSummary summary = new ProbeSummary();
+        summary.peer = outcome(round.resultsFor(TargetRole.PEER));
+        summary.heartbeat = outcome(round.resultsFor(TargetRole.HEARTBEAT));
+        summary.isolationHost = outcome(round.resultsFor(TargetRole.ISOLATION_HOST));
+        summary.at = Timestamps.formatMillis(round.at());
+        return summary;
+    }
+
+    private static ProbeSummary.ProbeOutcome outcome(List<ProbeResult> results) {
+        if (results.isEmpty()) {
+            return null;
+        }
+        boolean ok = results.stream().anyMatch(ProbeResult::ok);
+        Double fastest = results.stream().filter(ProbeResult::ok).map(ProbeResult::rtt).filter(Objects::nonNull)
+                .min(Duration::compareTo).map(rtt -> Math.round(rtt.toNanos() / 1_000.0) / 1_000.0).orElse(null);
+        String targets = results.stream().map(r -> r.target().address()).distinct().collect(Collectors.joining(","));
+        return new ProbeSummary.ProbeOutcome(ok ? OK : FAIL, fastest, targets);
+    }
+
+    /**
+     * Two reports whose entries differ only in round-trip times and the round's time: the second need not be written at
+     * once, the next refresh carries it. Everything else (state, reason, which probes answer) is written right away.
+     */
+    public static boolean sameContent(VipReport a, VipReport b) {
+        return a.state() == b.state() && Objects.equals(a.since(), b.since()) && Objects.equals(a.reason(), b.reason())
+                && Objects.equals(a.address(), b.address()) && a.ucarpRestarts() == b.ucarpRestarts()
+                && Objects.equals(verdicts(a.lastRound()), verdicts(b.lastRound()));
+    }
+
+    private static String verdicts(ProbeRound round) {
+        if (round == null) {
+            return null;
+        }
+        return round.results().stream().map(r -> r.target() + "=" + r.ok()).sorted().collect(Collectors.joining(";"));
+    }
+
+    public static String entry(String node, NodeStatus status) {
+        ObjectNode entry = JsonNodeFactory.instance.objectNode();
+        entry.put("state", status.state == null ? null : status.state.name());
+        entry.put("since", status.since);
+        entry.put("reason", status.reason);
+        entry.put("address", status.address);
+        entry.put("heartbeatAddress", status.heartbeatAddress);
+        if (status.probes == null) {
+            entry.putNull("probes");
+        } else {
+            ObjectNode probes = entry.putObject("probes");
+            outcome(probes, "peer", status.probes.peer);
+            outcome(probes, "heartbeat", status.probes.heartbeat);
+            outcome(probes, "isolationHost", status.probes.isolationHost);
+            probes.put("at", status.probes.at);
+        }
+        entry.put("ucarpRestarts", status.ucarpRestarts);
+        entry.put("lastUpdate", status.lastUpdate);
+        return wrap(node, entry);
+    }
+
+    /** Removes our entry: the operator's finalizer waits for it when the VirtualIP is deleted. */
+    public static String removal(String node) {
+        return wrap(node, null);
+    }
+
+    private static void outcome(ObjectNode probes, String field, ProbeSummary.ProbeOutcome outcome) {
+        if (outcome == null) {
+            probes.putNull(field);
+            return;
+        }
+        ObjectNode node = probes.putObject(field);
+        node.put("result", outcome.result);
+        node.put("rttMillis", outcome.rttMillis);
+        node.put("targets", outcome.targets);
+    }
+
+    private static String wrap(String node, ObjectNode entry) {
+        ObjectNode patch = JsonNodeFactory.instance.objectNode();
+        ObjectNode nodes = patch.putObject("status").putObject("nodes");
+        if (entry == null) {
+            nodes.putNull(node);
+        } else {
+            nodes.set(node, entry);
+        }
+        return patch.toString();
+    }
+}

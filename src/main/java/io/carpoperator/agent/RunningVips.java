@@ -1,0 +1,211 @@
+package io.carpoperator.agent;
+
+import io.carpoperator.api.NodeState;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jboss.logging.Logger;
+
+/**
+ * The VIPs whose data plane runs on this node, and the one place that starts, restarts, updates and stops them.
+ * Every report of a data plane goes to the {@link NodeStatusReporter}, until that data plane is being stopped.
+ */
+final class RunningVips {
+    private static final Logger LOG = Logger.getLogger(RunningVips.class);
+
+    private final String node;
+    private final VipDataPlaneFactory dataPlanes;
+    private final NodeStatusReporter reporter;
+    private final Clock clock;
+    private final Map<String, RunningVip> running = new TreeMap<>();
+
+    private static final class RunningVip {
+        final AtomicBoolean reporting = new AtomicBoolean(true);
+        volatile String ownAddress;
+        VipSettings settings;
+        VipDataPlane plane;
+
+        RunningVip(VipSettings settings) {
+            this.settings = settings;
+        }
+    }
+
+    RunningVips(String node, VipDataPlaneFactory dataPlanes, NodeStatusReporter reporter, Clock clock) {
+        this.node = node;
+        this.dataPlanes = dataPlanes;
+        this.reporter = reporter;
+        this.clock = clock;
+    }
+
+    /** The settings each running VIP runs with now. */
+    synchronized Map<String, VipSettings> settings() {
+        Map<String, VipSettings> settings = new LinkedHashMap<>();
+        running.forEach((name, vip) -> settings.put(name, vip.settings));
+        return settings;
+    }
+
+    synchronized Map<String, VipSettings> settings(Set<String> names) {
+        Map<String, VipSettings> settings = new LinkedHashMap<>();
+        running.forEach((name, vip) -> {
+            if (names.contains(name)) {
+                settings.put(name, vip.settings);
+            }
+        });
+        return settings;
+    }
+
+    /** Our address on each VIP's interface as its data plane last reported it. */
+    synchronized Map<String, String> ownAddresses() {
+        Map<String, String> addresses = new TreeMap<>();
+        running.forEach((name, vip) -> {
+            if (vip.ownAddress != null) {
+                addresses.put(name, vip.ownAddress);
+            }
+        });
+        return addresses;
+    }
+
+    synchronized void apply(List<VipAction> actions) {
+        for (VipAction action : actions) {
+            if (action instanceof VipAction.Start start) {
+                LOG.infof("VirtualIP %s on node %s: starting %s", start.name(), node, describe(start.settings()));
+                start(start.settings());
+            } else if (action instanceof VipAction.Restart restart) {
+                LOG.infof("VirtualIP %s on node %s: configuration changed (%s); restarting its data plane", restart.name(), node,
+                        restart.changes());
+                RunningVip old = running.remove(restart.name());
+                if (old != null) {
+                    stop(restart.name(), old, false);
+                }
+                start(restart.settings());
+            } else if (action instanceof VipAction.UpdateTargets update) {
+                RunningVip vip = running.get(update.name());
+                if (vip == null) {
+                    continue;
+                }
+                LOG.infof("VirtualIP %s on node %s: probe targets now peers %s, heartbeats %s", update.name(), node,
+                        update.settings().peers(), update.settings().heartbeats());
+                try {
+                    vip.plane.updateTargets(update.settings().peers(), update.settings().heartbeats());
+                    vip.settings = update.settings();
+                } catch (RuntimeException e) {
+                    LOG.warnf("VirtualIP %s on node %s: updating probe targets failed: %s", update.name(), node, e.toString());
+                }
+            } else if (action instanceof VipAction.Stop stop) {
+                RunningVip vip = running.remove(stop.name());
+                if (vip != null) {
+                    LOG.infof("VirtualIP %s on node %s: stopping because %s", stop.name(), node, stop.reason());
+                    stop(stop.name(), vip, false);
+                }
+                if (stop.removeEntry()) {
+                    reporter.remove(stop.name());
+                }
+            } else if (action instanceof VipAction.RemoveEntry remove) {
+                LOG.debugf("VirtualIP %s on node %s: removing our status entry because %s", remove.name(), node, remove.reason());
+                reporter.remove(remove.name());
+            }
+        }
+    }
+
+    /**
+     * Stops every VIP at once, each handing over first when {@code handOver}; waits at most {@code timeout} for all of
+     * them, then sends each data plane's last report.
+     */
+    synchronized void stopAll(boolean handOver, Duration timeout) {
+        if (running.isEmpty()) {
+            return;
+        }
+        LOG.infof("node %s: stopping %d VIP(s)%s", node, running.size(), handOver ? " with hand-over" : "");
+        List<CompletableFuture<Void>> stops = new ArrayList<>();
+        Map<String, RunningVip> stopping = new TreeMap<>(running);
+        running.clear();
+        stopping.forEach((name, vip) -> stops.add(CompletableFuture.runAsync(() -> {
+            stopPlane(name, vip, handOver);
+            finalReport(name, vip);
+        }, task -> {
+            Thread thread = new Thread(task, "carp-stop-" + name);
+            thread.setDaemon(true);
+            thread.start();
+        })));
+        try {
+            CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.warnf("node %s: not every VIP stopped within %d ms", node, timeout.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            LOG.warnf("node %s: stopping VIPs failed: %s", node, e.getCause().toString());
+        }
+    }
+
+    private void start(VipSettings settings) {
+        String name = settings.name();
+        RunningVip vip = new RunningVip(settings);
+        try {
+            vip.plane = dataPlanes.start(settings, report -> forward(name, vip, report));
+        } catch (RuntimeException e) {
+            LOG.warnf("VirtualIP %s on node %s: its data plane did not start: %s; retrying on the next change or resync", name, node,
+                    e.toString());
+            reporter.report(name, new VipReport(NodeState.FAILED, clock.instant(), "data plane did not start: " + e.getMessage(), null,
+                    null, 0));
+            return;
+        }
+        running.put(name, vip);
+        try {
+            VipReport first = vip.plane.report();
+            if (first != null) {
+                forward(name, vip, first);
+            }
+        } catch (RuntimeException e) {
+            LOG.debugf("VirtualIP %s: no first report: %s", name, e);
+        }
+    }
+
+    private void forward(String name, RunningVip vip, VipReport report) {
+        if (report != null && vip.reporting.get()) {
+            if (report.address() != null) {
+                vip.ownAddress = report.address();
+            }
+            reporter.report(name, report);
+        }
+    }
+
+    /** A deliberate stop: its last words are not reported, the entry is removed or replaced by the next data plane. */
+    private void stop(String name, RunningVip vip, boolean handOver) {
+        vip.reporting.set(false);
+        stopPlane(name, vip, handOver);
+    }
+
+    private void stopPlane(String name, RunningVip vip, boolean handOver) {
+        try {
+            vip.plane.stop(handOver);
+        } catch (RuntimeException e) {
+            LOG.warnf("VirtualIP %s on node %s: stopping its data plane failed: %s", name, node, e.toString());
+        }
+    }
+
+    private void finalReport(String name, RunningVip vip) {
+        try {
+            forward(name, vip, vip.plane.report());
+        } catch (RuntimeException e) {
+            LOG.debugf("VirtualIP %s: no final report: %s", name, e);
+        }
+        vip.reporting.set(false);
+    }
+
+    private static String describe(VipSettings s) {
+        return s.address() + "/" + s.prefixLength() + " vhid " + s.vhid() + " advskew " + s.advskew()
+                + (s.interfaceName() == null ? "" : " on " + s.interfaceName()) + (s.preempt() ? " preempt" : "")
+                + ", peers " + s.peers() + ", heartbeats " + s.heartbeats();
+    }
+}

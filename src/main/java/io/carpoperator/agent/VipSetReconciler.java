@@ -1,0 +1,108 @@
+package io.carpoperator.agent;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
+
+/**
+ * Diffs the desired VIPs against the running ones and returns what to do, stops first (a deleted VIP may free the VHID
+ * a new one uses), then restarts, target updates and starts. Pure: no clock, no I/O.
+ */
+public final class VipSetReconciler {
+
+    private VipSetReconciler() {
+    }
+
+    /**
+     * @param desired what the caches say, for the VIPs under consideration
+     * @param running the settings each running VIP was started (or last updated) with, for the same VIPs
+     */
+    public static List<VipAction> plan(Map<String, DesiredVip> desired, Map<String, VipSettings> running) {
+        List<VipAction> actions = new ArrayList<>();
+        TreeSet<String> names = new TreeSet<>(desired.keySet());
+        names.addAll(running.keySet());
+        for (String name : names) {
+            DesiredVip want = desired.get(name);
+            VipSettings current = running.get(name);
+            if (want == null) {
+                if (current != null) {
+                    actions.add(new VipAction.Stop(name, "the VirtualIP was deleted", false));
+                }
+            } else if (want instanceof DesiredVip.Run run) {
+                if (current == null) {
+                    actions.add(new VipAction.Start(run.settings()));
+                } else if (current.equals(run.settings())) {
+                    continue;
+                } else if (current.sameExceptTargets(run.settings())) {
+                    actions.add(new VipAction.UpdateTargets(run.settings()));
+                } else {
+                    actions.add(new VipAction.Restart(run.settings(), changes(current, run.settings())));
+                }
+            } else if (want instanceof DesiredVip.KeepLast keep) {
+                actions.add(new VipAction.Keep(name, keep.reason(), current != null));
+            } else if (want instanceof DesiredVip.Unresolved) {
+                if (current != null) {
+                    actions.add(new VipAction.Keep(name, "status.resolved is missing", true));
+                }
+            } else if (want instanceof DesiredVip.Release release) {
+                if (current != null) {
+                    actions.add(new VipAction.Stop(name, release.reason(), true));
+                } else if (release.entryPresent()) {
+                    actions.add(new VipAction.RemoveEntry(name, release.reason()));
+                }
+            }
+        }
+        actions.sort(Comparator.comparingInt(VipSetReconciler::order));
+        return actions;
+    }
+
+    private static int order(VipAction action) {
+        if (action instanceof VipAction.Stop || action instanceof VipAction.RemoveEntry) {
+            return 0;
+        }
+        if (action instanceof VipAction.Restart) {
+            return 1;
+        }
+        if (action instanceof VipAction.UpdateTargets) {
+            return 2;
+        }
+        if (action instanceof VipAction.Start) {
+            return 3;
+        }
+        return 4;
+    }
+
+    /** Which settings differ, for the log line; the password is named, never shown. */
+    static String changes(VipSettings was, VipSettings now) {
+        List<String> changed = new ArrayList<>();
+        diff(changed, "address", was.address() + "/" + was.prefixLength(), now.address() + "/" + now.prefixLength());
+        diff(changed, "interface", was.interfaceName(), now.interfaceName());
+        diff(changed, "source address", was.sourceAddress(), now.sourceAddress());
+        diff(changed, "vhid", was.vhid(), now.vhid());
+        diff(changed, "preempt", was.preempt(), now.preempt());
+        diff(changed, "advbase", was.advbase(), now.advbase());
+        diff(changed, "advskew", was.advskew(), now.advskew());
+        if (!Objects.equals(was.password(), now.password())) {
+            changed.add("password");
+        }
+        diff(changed, "isolation", was.isolationEnabled(), now.isolationEnabled());
+        diff(changed, "isolation hosts", was.isolationHosts(), now.isolationHosts());
+        diff(changed, "probes", new TreeSet<>(was.probes()), new TreeSet<>(now.probes()));
+        diff(changed, "probe interval", was.probeInterval(), now.probeInterval());
+        diff(changed, "hold limit", was.holdLimit(), now.holdLimit());
+        diff(changed, "recover after", was.recoverAfter(), now.recoverAfter());
+        diff(changed, "gratuitous ARP interval", was.gratuitousArpInterval(), now.gratuitousArpInterval());
+        diff(changed, "peers", was.peers(), now.peers());
+        diff(changed, "heartbeats", was.heartbeats(), now.heartbeats());
+        return changed.isEmpty() ? "nothing" : String.join(", ", changed);
+    }
+
+    private static void diff(List<String> changed, String field, Object was, Object now) {
+        if (!Objects.equals(was, now)) {
+            changed.add(field + " " + was + " -> " + now);
+        }
+    }
+}

@@ -1,0 +1,278 @@
+package io.carpoperator.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.carpoperator.api.NodeState;
+import io.carpoperator.api.NodeStatus;
+import io.carpoperator.api.SecretKeyRef;
+import io.carpoperator.api.VirtualIP;
+import io.carpoperator.api.VirtualIPSpec;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The agent's Kubernetes half against the mock API server, with the operator running too (it resolves the
+ * configuration the agent acts on) and a fake data plane that records what the agent asks of it.
+ */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true)
+class AgentClusterIT {
+    static final String NAMESPACE = "carp-system";
+    static final String NODE = "node-a";
+    static final String NODE_IP = "203.0.113.1";
+    static final String OWN_ADDRESS = "198.51.100.2";
+    static final String HOLD = "carp-operator.io/test-hold";
+    static final Duration TIMEOUT = Duration.ofSeconds(15);
+
+    @Inject
+    KubernetesClient client;
+
+    FakeDataPlanes planes;
+    ClusterAgent agent;
+    final List<AutoCloseable> closeAfter = new ArrayList<>();
+
+    static AgentSettings settings() {
+        return new AgentSettings(NODE, NODE_IP, NAMESPACE, Path.of("/tmp/carp-agent-it"), 9450, Duration.ofSeconds(30));
+    }
+
+    @BeforeEach
+    void setUp() {
+        for (String name : new String[] { "node-a", "node-b", "node-c" }) {
+            if (client.nodes().withName(name).get() == null) {
+                client.nodes().resource(new NodeBuilder().withNewMetadata().withName(name)
+                        .withLabels(Map.of("carp-operator.io/vip", name.equals("node-c") ? "no" : "yes")).endMetadata().build()).create();
+            }
+        }
+        client.secrets().inNamespace(NAMESPACE).resource(new SecretBuilder()
+                .withNewMetadata().withName("carp-password").withNamespace(NAMESPACE).endMetadata()
+                .withData(Map.of("password", Base64.getEncoder().encodeToString("s3cret".getBytes(StandardCharsets.UTF_8))))
+                .build()).createOr(r -> r.update());
+        planes = new FakeDataPlanes(OWN_ADDRESS);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (agent != null) {
+            agent.close();
+        }
+        for (AutoCloseable closeable : closeAfter) {
+            closeable.close();
+        }
+        for (VirtualIP vip : client.resources(VirtualIP.class).list().getItems()) {
+            String name = vip.getMetadata().getName();
+            releaseHold(name);
+            if (vip.getStatus() != null && vip.getStatus().nodes != null) {
+                for (String node : vip.getStatus().nodes.keySet()) {
+                    statusPatch(name, "{\"status\":{\"nodes\":{\"" + node + "\":null}}}");
+                }
+            }
+            client.resources(VirtualIP.class).withName(name).delete();
+        }
+        await().atMost(TIMEOUT).until(() -> client.resources(VirtualIP.class).list().getItems().isEmpty());
+    }
+
+    @Test
+    void startsTheDataPlaneWithTheResolvedSettingsAndReportsOurEntry() {
+        agent = new ClusterAgent(client, settings(), planes).start();
+        create(vip("web", "198.51.100.10/24"));
+        await().atMost(TIMEOUT).until(() -> planes.latest("web") != null);
+
+        VirtualIP resolved = get("web");
+        VipSettings settings = planes.latest("web").settings;
+        assertThat(settings.address()).isEqualTo("198.51.100.10");
+        assertThat(settings.prefixLength()).isEqualTo(24);
+        assertThat(settings.vhid()).isEqualTo(resolved.getStatus().resolved.vhid);
+        assertThat(settings.password()).isEqualTo("s3cret");
+        assertThat(settings.advskew()).isEqualTo(resolved.getStatus().resolved.node(NODE).orElseThrow().advskew);
+        assertThat(settings.peers()).isEmpty();
+
+        NodeStatus entry = awaitEntry("web", e -> e != null && e.state == NodeState.BACKUP);
+        assertThat(entry.address).isEqualTo(OWN_ADDRESS);
+        assertThat(entry.heartbeatAddress).isEqualTo(NODE_IP);
+        assertThat(entry.reason).isEqualTo("fake BACKUP");
+        assertThat(entry.lastUpdate).isNotBlank();
+        assertThat(entry.since).isNotBlank();
+
+        planes.latest("web").become(NodeState.MASTER);
+        awaitEntry("web", e -> e != null && e.state == NodeState.MASTER);
+        await().atMost(TIMEOUT).until(() -> NODE.equals(get("web").getStatus().master));
+    }
+
+    @Test
+    void anEditOfTheResolvedBlockRestartsThatVipOnly() {
+        agent = new ClusterAgent(client, settings(), planes).start();
+        create(vip("web", "198.51.100.20/24"));
+        create(vip("db", "198.51.100.21/24"));
+        await().atMost(TIMEOUT).until(() -> planes.latest("web") != null && planes.latest("db") != null);
+        awaitEntry("web", e -> e != null);
+
+        editSpec("web", spec -> spec.preempt = true);
+
+        await().atMost(TIMEOUT).until(() -> planes.planes("web").size() == 2);
+        assertThat(planes.planes("web").get(0).stoppedWithHandOver).isFalse();
+        assertThat(planes.latest("web").settings.preempt()).isTrue();
+        assertThat(planes.planes("db")).singleElement().satisfies(db -> assertThat(db.stoppedWithHandOver).isNull());
+        assertThat(planes.calls).containsSubsequence("stop web", "start web");
+    }
+
+    @Test
+    void anotherNodesEntryBecomesAPeerWithoutARestart() {
+        agent = new ClusterAgent(client, settings(), planes).start();
+        create(vip("web", "198.51.100.30/24"));
+        await().atMost(TIMEOUT).until(() -> planes.latest("web") != null);
+        awaitEntry("web", e -> e != null);
+
+        statusPatch("web", "{\"status\":{\"nodes\":{\"node-b\":{\"state\":\"BACKUP\",\"address\":\"198.51.100.3\","
+                + "\"heartbeatAddress\":\"203.0.113.3\",\"lastUpdate\":\"" + java.time.Instant.now() + "\"}}}}");
+
+        await().atMost(TIMEOUT).until(() -> !planes.latest("web").targetUpdates.isEmpty());
+        assertThat(planes.latest("web").targetUpdates).last().isEqualTo(List.of("198.51.100.3", "|", "203.0.113.3"));
+        assertThat(planes.planes("web")).hasSize(1);
+    }
+
+    @Test
+    void deletionStopsTheDataPlaneAndRemovesOurEntrySoTheFinalizerCanFinish() {
+        agent = new ClusterAgent(client, settings(), planes).start();
+        VirtualIP vip = vip("web", "198.51.100.40/24");
+        vip.getMetadata().setFinalizers(new ArrayList<>(List.of(HOLD)));
+        create(vip);
+        await().atMost(TIMEOUT).until(() -> planes.latest("web") != null);
+        awaitEntry("web", e -> e != null);
+
+        client.resources(VirtualIP.class).withName("web").delete();
+
+        await().atMost(TIMEOUT).until(() -> planes.latest("web").stoppedWithHandOver != null);
+        assertThat(planes.latest("web").stoppedWithHandOver).isFalse();
+        await().atMost(TIMEOUT).until(() -> {
+            VirtualIP now = get("web");
+            return now != null && now.getStatus().nodes.get(NODE) == null;
+        });
+        assertThat(get("web").getMetadata().getDeletionTimestamp()).isNotNull();
+        releaseHold("web");
+        await().atMost(TIMEOUT).until(() -> get("web") == null);
+        assertThat(agent.runningVips()).doesNotContainKey("web");
+    }
+
+    @Test
+    void aMissingSecretKeepsTheRunningVipAndStartsNothingNew() {
+        agent = new ClusterAgent(client, settings(), planes).start();
+        create(vip("web", "198.51.100.50/24"));
+        await().atMost(TIMEOUT).until(() -> planes.latest("web") != null);
+
+        client.secrets().inNamespace(NAMESPACE).withName("carp-password").delete();
+        await().atMost(TIMEOUT).until(() -> client.secrets().inNamespace(NAMESPACE).withName("carp-password").get() == null);
+        editSpec("web", spec -> spec.preempt = true);
+        create(vip("db", "198.51.100.51/24"));
+
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> planes.calls.equals(List.of("start web")));
+        assertThat(agent.runningVips()).containsOnlyKeys("web");
+    }
+
+    @Test
+    void withTheApiUnreachableForTheReporterReportsNeverBlockAndFailuresAreCounted() throws IOException {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        KubernetesClient unreachable = new KubernetesClientBuilder().withConfig(new ConfigBuilder(Config.empty())
+                .withMasterUrl("https://127.0.0.1:" + closedPort).withConnectionTimeout(500).withRequestTimeout(500).build()).build();
+        closeAfter.add(unreachable);
+        NodeStatusReporter reporter = NodeStatusReporter.forCluster(unreachable, settings());
+        agent = new ClusterAgent(client, settings(), planes, reporter).start();
+
+        create(vip("web", "198.51.100.60/24"));
+        await().atMost(TIMEOUT).until(() -> planes.latest("web") != null);
+        FakeDataPlanes.FakePlane plane = planes.latest("web");
+
+        long begin = System.nanoTime();
+        for (int i = 0; i < 1000; i++) {
+            plane.become(i % 2 == 0 ? NodeState.MASTER : NodeState.BACKUP);
+        }
+        Duration spent = Duration.ofNanos(System.nanoTime() - begin);
+        assertThat(spent).as("1000 reports with the API unreachable").isLessThan(Duration.ofMillis(500));
+        await().atMost(TIMEOUT).until(() -> agent.statusWriteFailures() >= 2);
+        assertThat(get("web").getStatus().nodes).doesNotContainKey(NODE);
+    }
+
+    private static VirtualIP vip(String name, String address) {
+        VirtualIP vip = new VirtualIP();
+        vip.setMetadata(new ObjectMetaBuilder().withName(name).build());
+        VirtualIPSpec spec = new VirtualIPSpec();
+        spec.address = address;
+        spec.passwordSecretRef = new SecretKeyRef("carp-password", "password");
+        vip.setSpec(spec);
+        return vip;
+    }
+
+    private void create(VirtualIP vip) {
+        client.resources(VirtualIP.class).resource(vip).create();
+    }
+
+    private VirtualIP get(String name) {
+        return client.resources(VirtualIP.class).withName(name).get();
+    }
+
+    private NodeStatus awaitEntry(String vip, Predicate<NodeStatus> condition) {
+        await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(100)).until(() -> {
+            VirtualIP now = get(vip);
+            return now != null && now.getStatus() != null && condition.test(now.getStatus().nodes.get(NODE));
+        });
+        return get(vip).getStatus().nodes.get(NODE);
+    }
+
+    private void editSpec(String name, java.util.function.Consumer<VirtualIPSpec> edit) {
+        await().atMost(TIMEOUT).ignoreExceptionsInstanceOf(KubernetesClientException.class).until(() -> {
+            VirtualIP vip = get(name);
+            edit.accept(vip.getSpec());
+            client.resources(VirtualIP.class).resource(vip).update();
+            return true;
+        });
+    }
+
+    private void statusPatch(String vip, String body) {
+        try {
+            client.resources(VirtualIP.class).withName(vip).subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE), body);
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 404) {
+                throw e;
+            }
+        }
+    }
+
+    private void releaseHold(String name) {
+        await().atMost(TIMEOUT).ignoreExceptionsInstanceOf(KubernetesClientException.class).until(() -> {
+            VirtualIP vip = get(name);
+            if (vip == null || !vip.getMetadata().getFinalizers().contains(HOLD)) {
+                return true;
+            }
+            vip.getMetadata().getFinalizers().remove(HOLD);
+            client.resources(VirtualIP.class).resource(vip).update();
+            return true;
+        });
+    }
+}

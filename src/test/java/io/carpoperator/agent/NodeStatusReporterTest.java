@@ -1,0 +1,119 @@
+package io.carpoperator.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.carpoperator.api.NodeState;
+import io.carpoperator.testing.ManualScheduler;
+import io.carpoperator.watchdog.ProbeResult;
+import io.carpoperator.watchdog.ProbeRound;
+import io.carpoperator.watchdog.ProbeTarget;
+import io.carpoperator.watchdog.TargetRole;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class NodeStatusReporterTest {
+    private final ManualScheduler time = new ManualScheduler();
+    private final List<String> written = new ArrayList<>();
+    private boolean apiUp = true;
+    private boolean vipExists = true;
+    private final NodeStatusReporter reporter = new NodeStatusReporter("node-a", "203.0.113.1", (vip, patch) -> {
+        if (!apiUp) {
+            throw new java.net.ConnectException("Connection refused");
+        }
+        written.add(vip + " " + patch);
+        return vipExists;
+    }, time, time.clock(), Duration.ofSeconds(10));
+
+    private VipReport report(NodeState state) {
+        return new VipReport(state, Instant.parse("2026-01-01T00:00:00Z"), "because", "198.51.100.2", null, 0);
+    }
+
+    @Test
+    void writesOurEntryOnTheWriterThreadNotTheCallers() {
+        reporter.report("web", report(NodeState.MASTER));
+        assertThat(written).as("nothing written by the caller").isEmpty();
+        time.runDueTasks();
+        assertThat(written).singleElement().asString().startsWith("web {\"status\":{\"nodes\":{\"node-a\":{\"state\":\"MASTER\"")
+                .contains("\"heartbeatAddress\":\"203.0.113.1\"", "\"lastUpdate\":\"2026-01-01T00:00:00Z\"");
+    }
+
+    @Test
+    void coalescesBurstsToTheLatestReport() {
+        reporter.report("web", report(NodeState.INIT));
+        reporter.report("web", report(NodeState.BACKUP));
+        reporter.report("web", report(NodeState.MASTER));
+        time.runDueTasks();
+        assertThat(written).singleElement().asString().contains("\"state\":\"MASTER\"");
+    }
+
+    @Test
+    void refreshesLastUpdateWithoutNewReports() {
+        reporter.report("web", report(NodeState.MASTER));
+        time.runDueTasks();
+        time.advance(Duration.ofSeconds(10));
+        time.advance(Duration.ofSeconds(10));
+        assertThat(written).hasSize(3);
+        assertThat(written.get(2)).contains("\"lastUpdate\":\"2026-01-01T00:00:20Z\"");
+    }
+
+    @Test
+    void queuesOnlyTheLatestReportWhileTheApiIsDownAndCatchesUp() {
+        apiUp = false;
+        reporter.report("web", report(NodeState.BACKUP));
+        time.runDueTasks();
+        reporter.report("web", report(NodeState.MASTER));
+        reporter.report("db", report(NodeState.BACKUP));
+        time.advance(Duration.ofSeconds(30));
+        assertThat(reporter.writeFailures()).isGreaterThanOrEqualTo(3);
+        assertThat(written).isEmpty();
+        apiUp = true;
+        time.advance(Duration.ofSeconds(10));
+        assertThat(written).hasSize(2).anySatisfy(w -> assertThat(w).startsWith("web ").contains("MASTER"))
+                .anySatisfy(w -> assertThat(w).startsWith("db ").contains("BACKUP"));
+        assertThat(reporter.hasUnwritten()).isFalse();
+    }
+
+    @Test
+    void removesOurEntryWithANullAndForgetsIt() {
+        reporter.report("web", report(NodeState.BACKUP));
+        time.runDueTasks();
+        reporter.remove("web");
+        time.runDueTasks();
+        assertThat(written.get(1)).isEqualTo("web {\"status\":{\"nodes\":{\"node-a\":null}}}");
+        time.advance(Duration.ofMinutes(1));
+        assertThat(written).hasSize(2);
+    }
+
+    @Test
+    void stopsWritingForAVipThatIsGone() {
+        vipExists = false;
+        reporter.report("web", report(NodeState.BACKUP));
+        time.runDueTasks();
+        time.advance(Duration.ofMinutes(1));
+        assertThat(written).hasSize(1);
+        assertThat(reporter.writeFailures()).isZero();
+    }
+
+    @Test
+    void anRttChangeAloneWaitsForTheRefreshButAProbeVerdictChangeIsWrittenAtOnce() {
+        ProbeTarget peer = ProbeTarget.icmp(TargetRole.PEER, "198.51.100.3");
+        VipReport fast = new VipReport(NodeState.BACKUP, time.now(), "ok", "198.51.100.2",
+                new ProbeRound(time.now(), List.of(ProbeResult.answered(peer, Duration.ofMillis(1)))), 0);
+        VipReport slow = new VipReport(NodeState.BACKUP, time.now(), "ok", "198.51.100.2",
+                new ProbeRound(time.now().plusSeconds(1), List.of(ProbeResult.answered(peer, Duration.ofMillis(5)))), 0);
+        VipReport lost = new VipReport(NodeState.BACKUP, time.now(), "ok", "198.51.100.2",
+                new ProbeRound(time.now().plusSeconds(2), List.of(ProbeResult.failed(peer, "timeout after 400ms"))), 0);
+        reporter.report("web", fast);
+        time.runDueTasks();
+        reporter.report("web", slow);
+        time.runDueTasks();
+        assertThat(written).hasSize(1);
+        reporter.report("web", lost);
+        time.runDueTasks();
+        assertThat(written).hasSize(2);
+        assertThat(written.get(1)).contains("\"peer\":{\"result\":\"fail\",\"rttMillis\":null,\"targets\":\"198.51.100.3\"}");
+    }
+}

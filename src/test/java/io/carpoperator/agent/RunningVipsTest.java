@@ -1,0 +1,115 @@
+package io.carpoperator.agent;
+
+import static io.carpoperator.agent.AgentFixtures.NODE;
+import static io.carpoperator.agent.AgentFixtures.resolved;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.carpoperator.api.NodeState;
+import io.carpoperator.testing.ManualScheduler;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class RunningVipsTest {
+    private final ManualScheduler time = new ManualScheduler();
+    private final List<String> written = new ArrayList<>();
+    private final NodeStatusReporter reporter = new NodeStatusReporter(NODE, "203.0.113.1", (vip, patch) -> {
+        written.add(vip + " " + patch);
+        return true;
+    }, time, time.clock(), Duration.ofSeconds(10));
+    private final FakeDataPlanes planes = new FakeDataPlanes("198.51.100.2");
+    private final RunningVips running = new RunningVips(NODE, planes, reporter, time.clock());
+
+    private static VipSettings settings(String name, String address) {
+        return ResolvedVipSettings.build(name, NODE, resolved(address, 1, NODE), "pw", List.of(), List.of());
+    }
+
+    @Test
+    void aStartedVipReportsItsFirstStateAtOnce() {
+        running.apply(List.of(new VipAction.Start(settings("web", "198.51.100.10/24"))));
+        time.runDueTasks();
+        assertThat(written).singleElement().asString().contains("\"state\":\"BACKUP\"", "\"address\":\"198.51.100.2\"");
+        assertThat(running.ownAddresses()).containsEntry("web", "198.51.100.2");
+    }
+
+    @Test
+    void aDataPlaneThatFailsToStartIsReportedFailedAndRetriedLater() {
+        planes.failNextStart = new IllegalStateException("ucarp not found");
+        running.apply(List.of(new VipAction.Start(settings("web", "198.51.100.10/24"))));
+        time.runDueTasks();
+        assertThat(running.settings()).isEmpty();
+        assertThat(written).singleElement().asString().contains("\"state\":\"FAILED\"", "data plane did not start: ucarp not found");
+        running.apply(List.of(new VipAction.Start(settings("web", "198.51.100.10/24"))));
+        assertThat(running.settings()).containsOnlyKeys("web");
+    }
+
+    @Test
+    void aRestartedVipsOldDataPlaneIsNoLongerReported() {
+        running.apply(List.of(new VipAction.Start(settings("web", "198.51.100.10/24"))));
+        FakeDataPlanes.FakePlane old = planes.latest("web");
+        VipSettings changed = settings("web", "198.51.100.11/24");
+        running.apply(List.of(new VipAction.Restart(changed, "address")));
+        time.runDueTasks();
+        written.clear();
+        old.become(NodeState.MASTER);
+        time.runDueTasks();
+        assertThat(written).isEmpty();
+        assertThat(old.stoppedWithHandOver).isFalse();
+        assertThat(running.settings()).containsEntry("web", changed);
+    }
+
+    @Test
+    void aStoppedVipsEntryIsRemoved() {
+        running.apply(List.of(new VipAction.Start(settings("web", "198.51.100.10/24"))));
+        running.apply(List.of(new VipAction.Stop("web", "the VirtualIP is being deleted", true)));
+        time.runDueTasks();
+        assertThat(written).last().isEqualTo("web {\"status\":{\"nodes\":{\"node-a\":null}}}");
+        assertThat(running.settings()).isEmpty();
+    }
+
+    @Test
+    void shutdownHandsEveryVipOverInParallelAndReportsTheirLastState() throws Exception {
+        int count = 5;
+        CountDownLatch allStopping = new CountDownLatch(count);
+        List<String> handOvers = new java.util.concurrent.CopyOnWriteArrayList<>();
+        VipDataPlaneFactory blocking = (settings, onChange) -> new VipDataPlane() {
+            @Override
+            public void updateTargets(List<String> peers, List<String> heartbeats) {
+            }
+
+            @Override
+            public VipReport report() {
+                return new VipReport(NodeState.INIT, time.now(), "stopped", null, null, 0);
+            }
+
+            @Override
+            public void stop(boolean handOver) {
+                allStopping.countDown();
+                try {
+                    // each stop waits until all are stopping: only parallel stops finish
+                    if (allStopping.await(5, TimeUnit.SECONDS)) {
+                        handOvers.add(settings.name() + (handOver ? " handed over" : ""));
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        RunningVips vips = new RunningVips(NODE, blocking, reporter, time.clock());
+        List<VipAction> starts = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            starts.add(new VipAction.Start(settings("vip-" + i, "198.51.100." + (10 + i) + "/24")));
+        }
+        vips.apply(starts);
+        long begin = System.nanoTime();
+        vips.stopAll(true, Duration.ofSeconds(5));
+        assertThat(Duration.ofNanos(System.nanoTime() - begin)).isLessThan(Duration.ofSeconds(4));
+        assertThat(handOvers).hasSize(count).allSatisfy(h -> assertThat(h).endsWith("handed over"));
+        assertThat(vips.settings()).isEmpty();
+        time.runDueTasks();
+        assertThat(written).hasSize(count).allSatisfy(w -> assertThat(w).contains("\"state\":\"INIT\""));
+    }
+}

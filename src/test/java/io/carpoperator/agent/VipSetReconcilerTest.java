@@ -1,0 +1,180 @@
+package io.carpoperator.agent;
+
+import static io.carpoperator.agent.AgentFixtures.KEY;
+import static io.carpoperator.agent.AgentFixtures.NAMESPACE;
+import static io.carpoperator.agent.AgentFixtures.NODE;
+import static io.carpoperator.agent.AgentFixtures.NODE_IP;
+import static io.carpoperator.agent.AgentFixtures.SECRET;
+import static io.carpoperator.agent.AgentFixtures.resolved;
+import static io.carpoperator.agent.AgentFixtures.secret;
+import static io.carpoperator.agent.AgentFixtures.vip;
+import static io.carpoperator.agent.AgentFixtures.withEntry;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.carpoperator.api.VirtualIP;
+import io.fabric8.kubernetes.api.model.Secret;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The cache-to-actions path: DesiredVips decides per VirtualIP, VipSetReconciler diffs against what runs. */
+class VipSetReconcilerTest {
+    private final DesiredVips desiredVips = new DesiredVips(NODE, NODE_IP, NAMESPACE);
+    private final Map<String, Secret> secrets = new HashMap<>();
+    private final Map<String, VipSettings> running = new HashMap<>();
+
+    @BeforeEach
+    void putSecret() {
+        secrets.put(SECRET, secret(SECRET, KEY, "s3cret"));
+    }
+
+    private List<VipAction> plan(VirtualIP... vips) {
+        return VipSetReconciler.plan(desiredVips.compute(List.of(vips), secrets::get, Map.of()), running);
+    }
+
+    /** Runs the plan's starts, restarts and updates the way the agent would, so the next plan sees them running. */
+    private List<VipAction> apply(List<VipAction> actions) {
+        for (VipAction action : actions) {
+            if (action instanceof VipAction.Start start) {
+                running.put(start.name(), start.settings());
+            } else if (action instanceof VipAction.Restart restart) {
+                running.put(restart.name(), restart.settings());
+            } else if (action instanceof VipAction.UpdateTargets update) {
+                running.put(update.name(), update.settings());
+            } else if (action instanceof VipAction.Stop stop) {
+                running.remove(stop.name());
+            }
+        }
+        return actions;
+    }
+
+    @Test
+    void startsAVipThatSelectsThisNodeWithThePasswordFromTheSecret() {
+        List<VipAction> actions = apply(plan(vip("web", resolved("198.51.100.10/24", 1, NODE, "node-b"))));
+        assertThat(actions).singleElement().isInstanceOfSatisfying(VipAction.Start.class, start -> {
+            assertThat(start.settings().name()).isEqualTo("web");
+            assertThat(start.settings().address()).isEqualTo("198.51.100.10");
+            assertThat(start.settings().password()).isEqualTo("s3cret");
+            assertThat(start.settings().advskew()).isZero();
+        });
+        assertThat(plan(vip("web", resolved("198.51.100.10/24", 1, NODE, "node-b")))).as("nothing changed").isEmpty();
+    }
+
+    @Test
+    void ignoresAVipThatSelectsOtherNodesOnly() {
+        assertThat(plan(vip("elsewhere", resolved("198.51.100.10/24", 1, "node-b")))).isEmpty();
+    }
+
+    @Test
+    void aSettingsChangeRestartsOnlyThatVip() {
+        apply(plan(vip("web", resolved("198.51.100.10/24", 1, NODE)), vip("db", resolved("198.51.100.20/24", 2, NODE))));
+        var edited = resolved("198.51.100.10/24", 1, NODE);
+        edited.preempt = true;
+        List<VipAction> actions = plan(vip("web", edited), vip("db", resolved("198.51.100.20/24", 2, NODE)));
+        assertThat(actions).singleElement().isInstanceOfSatisfying(VipAction.Restart.class, restart -> {
+            assertThat(restart.name()).isEqualTo("web");
+            assertThat(restart.settings().preempt()).isTrue();
+            assertThat(restart.changes()).isEqualTo("preempt false -> true");
+        });
+    }
+
+    @Test
+    void aNewPasswordRestartsWithoutShowingIt() {
+        apply(plan(vip("web", resolved("198.51.100.10/24", 1, NODE))));
+        secrets.put(SECRET, secret(SECRET, KEY, "n3w"));
+        assertThat(plan(vip("web", resolved("198.51.100.10/24", 1, NODE)))).singleElement()
+                .isInstanceOfSatisfying(VipAction.Restart.class, restart -> {
+                    assertThat(restart.changes()).isEqualTo("password");
+                    assertThat(restart.settings().password()).isEqualTo("n3w");
+                });
+    }
+
+    @Test
+    void peersAndHeartbeatsFromOtherNodesEntriesAreUpdatedInPlace() {
+        apply(plan(vip("web", resolved("198.51.100.10/24", 1, NODE, "node-b", "node-c"))));
+        VirtualIP withPeers = vip("web", resolved("198.51.100.10/24", 1, NODE, "node-b", "node-c"));
+        withEntry(withPeers, NODE, "198.51.100.2", NODE_IP);
+        withEntry(withPeers, "node-c", "198.51.100.4", "203.0.113.4");
+        withEntry(withPeers, "node-b", "198.51.100.3", "203.0.113.3");
+        withEntry(withPeers, "node-gone", "198.51.100.9", "203.0.113.9");
+        List<VipAction> actions = apply(plan(withPeers));
+        assertThat(actions).singleElement().isInstanceOfSatisfying(VipAction.UpdateTargets.class, update -> {
+            assertThat(update.settings().peers()).as("other selected nodes only, in name order").containsExactly("198.51.100.3", "198.51.100.4");
+            assertThat(update.settings().heartbeats()).containsExactly("203.0.113.3", "203.0.113.4");
+        });
+    }
+
+    @Test
+    void anotherNodeReportingOurOwnAddressIsNoPeer() {
+        VirtualIP vip = vip("web", resolved("198.51.100.10/24", 1, NODE, "node-b"));
+        withEntry(vip, NODE, "198.51.100.2", NODE_IP);
+        withEntry(vip, "node-b", "198.51.100.2", NODE_IP);
+        assertThat(plan(vip)).singleElement().isInstanceOfSatisfying(VipAction.Start.class, start -> {
+            assertThat(start.settings().peers()).isEmpty();
+            assertThat(start.settings().heartbeats()).isEmpty();
+        });
+    }
+
+    @Test
+    void aDeselectedVipIsStoppedAndOurEntryRemoved() {
+        apply(plan(vip("web", resolved("198.51.100.10/24", 1, NODE, "node-b"))));
+        VirtualIP deselected = withEntry(vip("web", resolved("198.51.100.10/24", 1, "node-b")), NODE, "198.51.100.2", NODE_IP);
+        assertThat(apply(plan(deselected))).singleElement().isEqualTo(
+                new VipAction.Stop("web", "it does not select node node-a (any more)", true));
+        assertThat(plan(deselected)).as("entry still in the cache, nothing running")
+                .singleElement().isInstanceOf(VipAction.RemoveEntry.class);
+    }
+
+    @Test
+    void aVipBeingDeletedIsStoppedAndOurEntryRemoved() {
+        apply(plan(vip("web", resolved("198.51.100.10/24", 1, NODE)), vip("db", resolved("198.51.100.20/24", 2, NODE))));
+        VirtualIP deleting = vip("web", resolved("198.51.100.10/24", 1, NODE));
+        deleting.getMetadata().setDeletionTimestamp("2026-01-01T00:00:00Z");
+        assertThat(plan(deleting, vip("db", resolved("198.51.100.20/24", 2, NODE)))).singleElement()
+                .isEqualTo(new VipAction.Stop("web", "the VirtualIP is being deleted", true));
+    }
+
+    @Test
+    void aVipGoneFromTheCacheIsStoppedWithoutTouchingItsStatus() {
+        apply(plan(vip("web", resolved("198.51.100.10/24", 1, NODE))));
+        assertThat(plan()).singleElement().isEqualTo(new VipAction.Stop("web", "the VirtualIP was deleted", false));
+    }
+
+    @Test
+    void aMissingSecretKeepsTheRunningConfiguration() {
+        apply(plan(vip("web", resolved("198.51.100.10/24", 1, NODE))));
+        VipSettings before = running.get("web");
+        secrets.clear();
+        var edited = resolved("198.51.100.10/24", 1, NODE);
+        edited.preempt = true;
+        assertThat(apply(plan(vip("web", edited)))).singleElement()
+                .isEqualTo(new VipAction.Keep("web", "Secret 'carp-password' not found in namespace carp-system", true));
+        assertThat(running.get("web")).isSameAs(before);
+    }
+
+    @Test
+    void aMissingSecretStartsNothingAndSaysWhy() {
+        secrets.clear();
+        assertThat(plan(vip("web", resolved("198.51.100.10/24", 1, NODE)))).singleElement()
+                .isEqualTo(new VipAction.Keep("web", "Secret 'carp-password' not found in namespace carp-system", false));
+    }
+
+    @Test
+    void anInvalidResolvedBlockIsIgnoredAndTheLastGoodOneKeepsRunning() {
+        apply(plan(vip("web", resolved("198.51.100.10/24", 1, NODE))));
+        assertThat(plan(vip("web", resolved("198.51.100.10", 1, NODE)))).singleElement()
+                .isInstanceOfSatisfying(VipAction.Keep.class, keep -> assertThat(keep.reason())
+                        .startsWith("status.resolved.address: '198.51.100.10' has no prefix length"));
+        VirtualIP noResolved = vip("web", null);
+        assertThat(plan(noResolved)).singleElement().isEqualTo(new VipAction.Keep("web", "status.resolved is missing", true));
+    }
+
+    @Test
+    void stopsComeBeforeStartsSoAFreedVhidCanBeReused() {
+        apply(plan(vip("old", resolved("198.51.100.10/24", 1, NODE))));
+        List<VipAction> actions = plan(vip("a-new", resolved("198.51.100.11/24", 1, NODE)));
+        assertThat(actions).extracting(a -> a.getClass().getSimpleName() + " " + a.name()).containsExactly("Stop old", "Start a-new");
+    }
+}
