@@ -58,10 +58,10 @@ public class StatusWriter {
             return false;
         }
         LOG.debugf("VirtualIP %s: status patch %s", vip.getMetadata().getName(), patch);
-        client.resources(VirtualIP.class)
-                .withName(vip.getMetadata().getName())
-                .subresource("status")
-                .patch(PatchContext.of(PatchType.JSON), patch.toString());
+        // a bare item names the target; patching by name alone would make Fabric8 GET the resource first
+        VirtualIP target = new VirtualIP();
+        target.getMetadata().setName(vip.getMetadata().getName());
+        client.resources(VirtualIP.class).resource(target).subresource("status").patch(PatchContext.of(PatchType.JSON), patch.toString());
         return true;
     }
 
