@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -96,6 +97,31 @@ public final class UcarpSupervisor {
             running.stop(STOP_GRACE);
         }
         removeAddress("ucarp stopped");
+    }
+
+    /**
+     * SIGKILL, for a ucarp that must not send one more advert (e.g. frozen by a graceful handover): no down hook
+     * runs, so the address is removed here; no restart follows.
+     */
+    public void kill() {
+        UcarpInstance running;
+        synchronized (this) {
+            wanted = false;
+            cancelPendingRestart();
+            running = current;
+            current = null;
+            generation++;
+        }
+        if (running != null && running.isAlive()) {
+            LOG.infof("%s: killing ucarp pid %d", label, running.pid());
+            running.kill();
+        }
+        removeAddress("ucarp killed");
+    }
+
+    /** The pid of the running ucarp, if any. */
+    public synchronized OptionalLong pid() {
+        return current != null && current.isAlive() ? OptionalLong.of(current.pid()) : OptionalLong.empty();
     }
 
     /** SIGUSR2: hand the VIP to a backup at once; ucarp keeps running as BACKUP. */
