@@ -17,7 +17,9 @@ import io.carpoperator.watchdog.TargetRole;
 import io.carpoperator.watchdog.WatchdogLoop;
 import io.carpoperator.watchdog.WatchdogSettings;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -205,6 +207,7 @@ public final class VipRunner implements VipDataPlane {
     private void setUp() {
         try {
             resolve();
+            createRunDirectory(env.runDir());
             Path passfile = Passfile.write(passfilePath(), settings.password());
             AddressHooks.Scripts hooks = AddressHooks.write(env.runDir());
             Path up = hooks.up();
@@ -217,7 +220,8 @@ public final class VipRunner implements VipDataPlane {
                     settings.address(), settings.prefixLength(), settings.advbase(), settings.advskew(),
                     settings.preempt(), false, up, down);
             UcarpSupervisor created = new UcarpSupervisor(config, env.prefixed(UcarpCommandLine.of(config)),
-                    env.launcher(), addresses, env.scheduler(), env.clock(), new SupervisorListener());
+                    env.launcher(), addresses, env.scheduler(), env.clock(), new SupervisorListener(),
+                    firstRestartDelay(settings.advbase()));
             synchronized (this) {
                 if (stopping) {
                     return;
@@ -227,7 +231,7 @@ public final class VipRunner implements VipDataPlane {
                 failure = null;
             }
         } catch (IOException | RuntimeException e) {
-            String why = e.getMessage() == null ? e.toString() : e.getMessage();
+            String why = e instanceof java.nio.file.FileSystemException || e.getMessage() == null ? e.toString() : e.getMessage();
             fail("cannot configure ucarp: " + why + "; retrying in " + RESOLVE_RETRY.toSeconds() + "s");
             synchronized (this) {
                 if (!stopping) {
@@ -262,6 +266,21 @@ public final class VipRunner implements VipDataPlane {
             });
         } else {
             isolationHosts = settings.isolationHosts();
+        }
+    }
+
+    /**
+     * A crashed ucarp restarts as BACKUP with a fresh master-down timer and would race the backups that are still
+     * waiting on theirs (ucarp checks its timer only every advert period), sometimes taking the VIP back. Waiting
+     * three advert periods and two seconds lets a backup take over first.
+     */
+    static Duration firstRestartDelay(int advbase) {
+        return Duration.ofSeconds(3L * advbase + 2);
+    }
+
+    private static void createRunDirectory(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }
     }
 
@@ -485,6 +504,7 @@ public final class VipRunner implements VipDataPlane {
                 if (!joinedSinceStart) {
                     failure = message;
                 }
+                joinedSinceStart = false;
                 lastUcarpError = null;
                 return message;
             });
