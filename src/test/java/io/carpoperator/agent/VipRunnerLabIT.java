@@ -203,4 +203,134 @@ class VipRunnerLabIT {
             assertThat(master.state()).isEqualTo(NodeState.INIT);
         }
     }
+
+    // ---- isolation watchdog ------------------------------------------------------------------------------------
+
+    @Test
+    void isolatedMasterWithdrawsWithinTheHoldLimitAndTakesTheVipBackWithPreemptWhenHealed() {
+        RunningVip[] vips = masterAndBackup(VIP, 41, true);
+        RunningVip master = vips[0];
+        RunningVip backup = vips[1];
+        Duration bound = LabAgents.PROBE_INTERVAL.multipliedBy(LabAgents.HOLD_LIMIT).plusSeconds(1);
+        try (ClientPinger pinger = lab.startPinger(VIP)) {
+            awaitReplies(pinger);
+            Instant isolatedAt = Instant.now();
+            lab.faults().isolate(node1);
+            await().atMost(bound.plusSeconds(1)).pollInterval(Duration.ofMillis(20)).until(() -> !node1.hasAddress(VIP));
+            Duration withdrawn = Duration.between(isolatedAt, Instant.now());
+            measured("isolation to withdraw (probe interval " + ms(LabAgents.PROBE_INTERVAL) + ", hold limit "
+                    + LabAgents.HOLD_LIMIT + ")", ms(withdrawn));
+            assertThat(withdrawn).isLessThanOrEqualTo(bound);
+            VipReport isolated = master.awaitState(NodeState.ISOLATED, Duration.ofSeconds(1)).runner().report();
+            assertThat(isolated.reason()).contains("withdrawn").contains("peer " + node2.address() + " unreachable")
+                    .contains("heartbeat " + node2.heartbeatAddress() + " ok");
+
+            backup.awaitState(NodeState.MASTER, FAILOVER_BOUND);
+            await().atMost(Duration.ofSeconds(2)).until(() -> pinger.repliedSince(Instant.now().minusMillis(100)));
+            measured("client outage while the master was isolated", ms(outage(pinger, isolatedAt, Instant.now())));
+
+            Instant healedAt = Instant.now();
+            lab.faults().heal(node1);
+            master.awaitState(NodeState.MASTER, Duration.ofSeconds(8));
+            measured("heal to the preferred node holding the VIP again", ms(Duration.between(healedAt, Instant.now())));
+            assertThat(master.reports()).extracting(VipReport::state).containsSubsequence(
+                    NodeState.MASTER, NodeState.ISOLATED, NodeState.INIT, NodeState.BACKUP, NodeState.MASTER);
+            backup.awaitState(NodeState.BACKUP, Duration.ofSeconds(3));
+            await().atMost(Duration.ofSeconds(2)).until(() -> lab.holders(VIP).equals(List.of(node1)));
+        }
+    }
+
+    @Test
+    void isolatedNodeRecoversThroughTheGatewayWhenItsPeerDiedMeanwhile() {
+        RunningVip[] vips = masterAndBackup(VIP, 42, false);
+        RunningVip master = vips[0];
+        RunningVip backup = vips[1];
+        lab.faults().isolate(node1);
+        master.awaitState(NodeState.ISOLATED, Duration.ofSeconds(3));
+        backup.awaitState(NodeState.MASTER, FAILOVER_BOUND);
+
+        backup.runner().stop(false);
+        lab.faults().linkDown(node2);
+        lab.faults().heal(node1);
+
+        try (ClientPinger pinger = lab.startPinger(VIP)) {
+            master.awaitState(NodeState.MASTER, Duration.ofSeconds(8));
+            assertThat(master.runner().report().reason()).isNotEmpty();
+            awaitReplies(pinger);
+            assertThat(lab.holders(VIP)).containsExactly(node1);
+        }
+    }
+
+    @Test
+    void isolatedMasterKeepsTheVipWhenItsHeartbeatIsLostTooAsTheSeedDoes() {
+        RunningVip[] vips = masterAndBackup(VIP, 43, false);
+        RunningVip master = vips[0];
+        lab.faults().isolate(node1);
+        lab.faults().cutHeartbeat(node1);
+        Instant until = Instant.now().plus(LabAgents.PROBE_INTERVAL.multipliedBy(LabAgents.HOLD_LIMIT + 3));
+        while (Instant.now().isBefore(until)) {
+            assertThat(master.state()).isNotEqualTo(NodeState.ISOLATED);
+            pause(Duration.ofMillis(50));
+        }
+        assertThat(master.everReported(NodeState.ISOLATED)).isFalse();
+        assertThat(node1.hasAddress(VIP)).as("without the heartbeat we cannot tell our isolation from a dead neighbourhood").isTrue();
+    }
+
+    // ---- authentication and independence -----------------------------------------------------------------------
+
+    @Test
+    void nodeWithAWrongPasswordIsIgnoredAndNeverDisturbsTheMaster() {
+        RunningVip[] vips = masterAndBackup(VIP, 44, false);
+        RunningVip master = vips[0];
+        RunningVip backup = vips[1];
+        List<LabNode> all = List.of(node1, node2, node3);
+        VipSettings right = LabAgents.settings("web", VIP, 44, 0, false, node3, all);
+        VipSettings wrong = LabAgents.settings("web", VIP, 44, 0, false, "not-the-secret",
+                right.peers(), right.heartbeats());
+        try (ClientPinger pinger = lab.startPinger(VIP)) {
+            awaitReplies(pinger);
+            Instant startedAt = Instant.now();
+            RunningVip intruder = agents.start(node3, wrong);
+            intruder.awaitState(NodeState.FAILED, Duration.ofSeconds(5));
+            assertThat(intruder.runner().report().reason()).contains("different password");
+            pause(Duration.ofSeconds(4));
+
+            assertThat(master.state()).isEqualTo(NodeState.MASTER);
+            assertThat(backup.state()).isEqualTo(NodeState.BACKUP);
+            assertThat(master.reports()).extracting(VipReport::state).doesNotContain(NodeState.ISOLATED, NodeState.FAILED)
+                    .endsWith(NodeState.MASTER);
+            assertThat(master.reports().stream().filter(r -> !r.since().isBefore(startedAt)))
+                    .as("reports of the master after the intruder started").allMatch(r -> r.state() == NodeState.MASTER);
+            assertThat(intruder.everReported(NodeState.MASTER)).isFalse();
+            assertThat(lab.holders(VIP)).containsExactly(node1);
+            Duration outage = outage(pinger, startedAt, Instant.now());
+            measured("client outage while a node with a wrong password joined", ms(outage));
+            assertThat(outage).isLessThan(Duration.ofMillis(200));
+        }
+    }
+
+    @Test
+    void twoVipsOnOneNodeFailOverIndependently() {
+        RunningVip[] first = masterAndBackup(VIP, 45, false);
+        RunningVip[] second = masterAndBackup(SECOND_VIP, 46, false);
+        try (ClientPinger firstPinger = lab.startPinger(VIP); ClientPinger secondPinger = lab.startPinger(SECOND_VIP)) {
+            awaitReplies(firstPinger);
+            awaitReplies(secondPinger);
+            Instant killedAt = Instant.now();
+            lab.faults().killHard(first[0].runner().ucarpPid().orElseThrow());
+            first[1].awaitState(NodeState.MASTER, FAILOVER_BOUND);
+            await().atMost(Duration.ofSeconds(2)).until(() -> firstPinger.repliedSince(Instant.now().minusMillis(100)));
+            pause(Duration.ofMillis(500));
+            Instant now = Instant.now();
+            measured("two VIPs: outage of the VIP whose ucarp was killed", ms(outage(firstPinger, killedAt, now)));
+            measured("two VIPs: outage of the other VIP", ms(outage(secondPinger, killedAt, now)));
+
+            assertThat(outage(firstPinger, killedAt, now)).isLessThan(FAILOVER_BOUND);
+            assertThat(outage(secondPinger, killedAt, now)).isLessThan(Duration.ofMillis(200));
+            assertThat(second[0].state()).isEqualTo(NodeState.MASTER);
+            assertThat(second[1].state()).isEqualTo(NodeState.BACKUP);
+            assertThat(lab.holders(VIP)).containsExactly(node2);
+            assertThat(lab.holders(SECOND_VIP)).containsExactly(node1);
+        }
+    }
 }
