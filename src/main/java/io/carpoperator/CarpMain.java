@@ -1,5 +1,6 @@
 package io.carpoperator;
 
+import io.carpoperator.agent.StandaloneAgent;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
@@ -17,6 +18,8 @@ public class CarpMain implements QuarkusApplication {
     static final String USAGE = """
             usage: carp-operator MODE [ARGS]
               operator   run the VirtualIP controller (in a cluster: the Deployment in deploy/)
+              agent --standalone [UCARP AND WATCHDOG FLAGS]
+                         run one VIP without Kubernetes (see agent --standalone --help)
             """;
 
     @Inject
@@ -44,6 +47,12 @@ public class CarpMain implements QuarkusApplication {
                 operator.get().start();
                 Quarkus.waitForExit();
                 return 0;
+            case "agent":
+                if (rest.length > 0 && rest[0].equals("--standalone")) {
+                    return StandaloneAgent.run(Arrays.copyOfRange(rest, 1, rest.length));
+                }
+                System.err.println("carp-operator: mode 'agent' needs --standalone here");
+                return USAGE_ERROR;
             default:
                 System.err.println("carp-operator: unknown mode '" + mode + "'\n" + USAGE);
                 return USAGE_ERROR;

@@ -351,8 +351,12 @@ public final class VipRunner implements VipDataPlane {
             return;
         }
         try {
-            if (addresses.remove(iface, settings.address(), settings.prefixLength())) {
-                LOG.infof("%s: removed %s/%d from %s (%s)", label, settings.address(), settings.prefixLength(), iface, why);
+            // every prefix: a user's own standalone hook may have added the VIP with another one
+            for (AddressControl.InterfaceAddress held : addresses.addresses(iface)) {
+                if (held.address().equals(settings.address())
+                        && addresses.remove(iface, settings.address(), held.prefixLength())) {
+                    LOG.infof("%s: removed %s/%d from %s (%s)", label, settings.address(), held.prefixLength(), iface, why);
+                }
             }
         } catch (IOException e) {
             LOG.errorf("%s: cannot remove %s from %s (%s): %s", label, settings.address(), iface, why, e.getMessage());
