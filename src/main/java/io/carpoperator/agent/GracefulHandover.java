@@ -77,10 +77,10 @@ final class GracefulHandover {
         return preempt ? advbase : Math.min(255, 3 * advbase);
     }
 
-    /** How long the helper may take to fire: four of its periods (see the class comment) plus a second. */
+    /** How long the helper may take to fire: measured one period; three (poll() wake-ups can miss one) plus a second. */
     static Duration fireDeadline(int advbase, boolean preempt) {
         long periodMillis = helperAdvbase(advbase, preempt) * 1000L + HELPER_SKEW * 1000L / 256;
-        return Duration.ofMillis(4 * periodMillis + 1000);
+        return Duration.ofMillis(3 * periodMillis + 1000);
     }
 
     /** From the helper's advert to it hearing the new master: the backup's and the helper's capture delays (≤1 s each) and one advert. */
