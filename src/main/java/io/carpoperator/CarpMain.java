@@ -1,11 +1,13 @@
 package io.carpoperator;
 
+import io.carpoperator.agent.AgentHttpServer;
+import io.carpoperator.agent.AgentMetrics;
 import io.carpoperator.agent.AgentSettings;
 import io.carpoperator.agent.ClusterAgent;
-import io.carpoperator.agent.VipDataPlaneFactory;
+import io.carpoperator.agent.DataPlaneEnvironment;
+import io.carpoperator.agent.StandaloneAgent;
+import io.carpoperator.agent.VipRunnerFactory;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.ShutdownEvent;
@@ -14,7 +16,11 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import io.javaoperatorsdk.operator.Operator;
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Executors;
 import org.jboss.logging.Logger;
 
 /** One jar, several modes chosen by the first argument; only `operator` starts the JOSDK controllers. */
@@ -28,6 +34,8 @@ public class CarpMain implements QuarkusApplication {
               agent      run the node agent for the VirtualIPs that select this node (in a cluster: the DaemonSet the
                          operator manages; reads NODE_NAME, NODE_IP, CARP_NAMESPACE, CARP_AGENT_RUN_DIR,
                          CARP_AGENT_HEALTH_PORT, CARP_STATUS_STALENESS)
+              agent --standalone [UCARP AND WATCHDOG FLAGS]
+                         run one VIP without Kubernetes, seed-compatible flags (see agent --standalone --help)
             """;
 
     @Inject
@@ -35,12 +43,6 @@ public class CarpMain implements QuarkusApplication {
 
     @Inject
     Instance<KubernetesClient> kubernetesClient;
-
-    @Inject
-    Instance<VipDataPlaneFactory> dataPlanes;
-
-    @Inject
-    Instance<MeterRegistry> meterRegistry;
 
     private volatile ClusterAgent clusterAgent;
 
@@ -67,9 +69,8 @@ public class CarpMain implements QuarkusApplication {
                 Quarkus.waitForExit();
                 return 0;
             case "agent":
-                if (Arrays.asList(rest).contains("--standalone")) {
-                    System.err.println("carp-operator: 'agent --standalone' is not available in this build");
-                    return USAGE_ERROR;
+                if (rest.length > 0 && rest[0].equals("--standalone")) {
+                    return StandaloneAgent.run(Arrays.copyOfRange(rest, 1, rest.length));
                 }
                 return runClusterAgent(rest);
             default:
@@ -91,19 +92,30 @@ public class CarpMain implements QuarkusApplication {
             System.err.println("carp-operator agent: " + e.getMessage());
             return USAGE_ERROR;
         }
-        if (!dataPlanes.isResolvable()) {
-            System.err.println("carp-operator agent: this build has no data plane (no VipDataPlaneFactory bean)");
+        var scheduler = Executors.newScheduledThreadPool(4, runnable -> {
+            Thread thread = new Thread(runnable, "carp-dataplane");
+            thread.setDaemon(true);
+            return thread;
+        });
+        AgentMetrics metrics = new AgentMetrics();
+        var dataPlanes = new VipRunnerFactory(DataPlaneEnvironment.forHost(settings.runDir(), List.of(), scheduler, metrics));
+        ClusterAgent agent = new ClusterAgent(kubernetesClient.get(), settings, dataPlanes);
+        metrics.countStatusWriteFailuresFrom(agent::statusWriteFailures);
+        AgentHttpServer http;
+        try {
+            http = AgentHttpServer.start(new InetSocketAddress(settings.healthPort()), metrics, () -> true, agent::isSynced);
+        } catch (IOException e) {
+            System.err.println("carp-operator agent: cannot serve /healthz, /readyz and /metrics on port " + settings.healthPort()
+                    + ": " + e.getMessage());
             return 1;
-        }
-        ClusterAgent agent = new ClusterAgent(kubernetesClient.get(), settings, dataPlanes.get());
-        if (meterRegistry.isResolvable()) {
-            FunctionCounter.builder("carp.agent.status.write.failures", agent, ClusterAgent::statusWriteFailures)
-                    .description("Failed writes of this node's status.nodes entries").register(meterRegistry.get());
         }
         clusterAgent = agent;
         agent.start();
+        LOG.infof("agent on node %s: health and metrics on port %d", settings.nodeName(), http.port());
         Quarkus.waitForExit();
         agent.close();
+        http.close();
+        scheduler.shutdownNow();
         return 0;
     }
 

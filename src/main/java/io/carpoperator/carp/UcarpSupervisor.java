@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -50,7 +51,8 @@ public final class UcarpSupervisor {
     private int generation;
     private UcarpInstance current;
     private Instant startedAt;
-    private Duration nextBackoff = INITIAL_BACKOFF;
+    private final Duration initialBackoff;
+    private Duration nextBackoff;
     private ScheduledFuture<?> pendingRestart;
     private int restarts;
     private int starts;
@@ -58,6 +60,17 @@ public final class UcarpSupervisor {
     /** @param argv the full command, e.g. {@link UcarpCommandLine#of(UcarpConfig)}, possibly behind {@code ip netns exec} */
     public UcarpSupervisor(UcarpConfig config, List<String> argv, UcarpInstance.Launcher launcher, AddressControl addresses,
                            ScheduledExecutorService scheduler, Clock clock, Listener listener) {
+        this(config, argv, launcher, addresses, scheduler, clock, listener, INITIAL_BACKOFF);
+    }
+
+    /**
+     * @param initialBackoff the first restart delay; a longer one lets the backups settle on a new master before a
+     *                       crashed ucarp rejoins, so it does not race them for the VIP with a fresh timer
+     */
+    public UcarpSupervisor(UcarpConfig config, List<String> argv, UcarpInstance.Launcher launcher, AddressControl addresses,
+                           ScheduledExecutorService scheduler, Clock clock, Listener listener, Duration initialBackoff) {
+        this.initialBackoff = Objects.requireNonNull(initialBackoff, "initialBackoff");
+        this.nextBackoff = initialBackoff;
         this.config = Objects.requireNonNull(config, "config");
         this.argv = List.copyOf(argv);
         this.launcher = Objects.requireNonNull(launcher, "launcher");
@@ -74,7 +87,7 @@ public final class UcarpSupervisor {
             return;
         }
         wanted = true;
-        nextBackoff = INITIAL_BACKOFF;
+        nextBackoff = initialBackoff;
         launch();
     }
 
@@ -96,6 +109,31 @@ public final class UcarpSupervisor {
             running.stop(STOP_GRACE);
         }
         removeAddress("ucarp stopped");
+    }
+
+    /**
+     * SIGKILL, for a ucarp that must not send one more advert (e.g. frozen by a graceful handover): no down hook
+     * runs, so the address is removed here; no restart follows.
+     */
+    public void kill() {
+        UcarpInstance running;
+        synchronized (this) {
+            wanted = false;
+            cancelPendingRestart();
+            running = current;
+            current = null;
+            generation++;
+        }
+        if (running != null && running.isAlive()) {
+            LOG.infof("%s: killing ucarp pid %d", label, running.pid());
+            running.kill();
+        }
+        removeAddress("ucarp killed");
+    }
+
+    /** The pid of the running ucarp, if any. */
+    public synchronized OptionalLong pid() {
+        return current != null && current.isAlive() ? OptionalLong.of(current.pid()) : OptionalLong.empty();
     }
 
     /** SIGUSR2: hand the VIP to a backup at once; ucarp keeps running as BACKUP. */
@@ -165,7 +203,7 @@ public final class UcarpSupervisor {
             }
             Duration ranFor = Duration.between(startedAt, clock.instant());
             if (ranFor.compareTo(STABLE_RUN) >= 0) {
-                nextBackoff = INITIAL_BACKOFF;
+                nextBackoff = initialBackoff;
             }
             delay = nextBackoff;
             nextBackoff = min(nextBackoff.multipliedBy(2), MAX_BACKOFF);

@@ -38,6 +38,8 @@ public final class FaultInjector {
     public void linkUp(LabNode node) {
         LOG.infof("Fault cleared: link up on %s %s", node.name(), node.vipInterface());
         node.run(List.of("ip", "link", "set", node.vipInterface(), "up")).orThrow();
+        // the kernel flushed the default route with the link; without it the node has no isolation host
+        node.run(List.of("ip", "route", "replace", "default", "via", gateway.address(), "dev", node.vipInterface())).orThrow();
     }
 
     /**

@@ -1,0 +1,84 @@
+package io.carpoperator.agent;
+
+import io.carpoperator.api.NodeState;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+import org.jboss.logging.Logger;
+
+/**
+ * {@code agent --standalone}: one VIP from the command line, no Kubernetes. Starts the {@link VipRunner}, serves
+ * health and metrics, and on SIGTERM hands the VIP over (if master), removes it and exits.
+ */
+public final class StandaloneAgent {
+
+    static final int USAGE_ERROR = 2;
+    private static final Logger LOG = Logger.getLogger(StandaloneAgent.class);
+
+    private StandaloneAgent() {
+    }
+
+    /** Blocks until the JVM is asked to stop; returns the exit code (2 for a bad command line). */
+    public static int run(String[] args) {
+        return run(args, System.out, System.err);
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        StandaloneOptions options;
+        try {
+            options = StandaloneOptions.parse(args);
+        } catch (StandaloneOptions.HelpRequested help) {
+            out.print(StandaloneOptions.USAGE);
+            return 0;
+        } catch (StandaloneOptions.UsageException e) {
+            err.println(e.getMessage());
+            return USAGE_ERROR;
+        }
+        options.warnings().forEach(LOG::warn);
+
+        ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(4, r -> {
+            Thread t = new Thread(r, "carp-agent");
+            t.setDaemon(true);
+            return t;
+        });
+        AgentMetrics metrics = new AgentMetrics();
+        DataPlaneEnvironment env = DataPlaneEnvironment.forHost(options.runDir(), List.of(), scheduler, metrics);
+        VipRunner runner = VipRunner.start(options.toSettings(), report -> { }, env, options.userHooks());
+        AgentHttpServer http = null;
+        if (options.healthPort() > 0) {
+            try {
+                http = AgentHttpServer.start(new InetSocketAddress(options.healthPort()), metrics,
+                        () -> !scheduler.isShutdown(), () -> runner.report().state() != NodeState.INIT);
+                LOG.infof("health and metrics on port %d", http.port());
+            } catch (IOException e) {
+                LOG.errorf("cannot serve health and metrics on port %d: %s", options.healthPort(), e.getMessage());
+            }
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        AgentHttpServer server = http;
+        Thread shutdown = new Thread(() -> {
+            LOG.infof("%s: shutting down", runner.label());
+            try {
+                runner.stop(true);
+            } finally {
+                if (server != null) {
+                    server.close();
+                }
+                scheduler.shutdownNow();
+                stopped.countDown();
+            }
+        }, "carp-agent-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdown);
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+}

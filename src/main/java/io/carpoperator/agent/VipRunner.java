@@ -1,0 +1,610 @@
+package io.carpoperator.agent;
+
+import io.carpoperator.api.NodeState;
+import io.carpoperator.carp.AddressControl;
+import io.carpoperator.carp.AddressHooks;
+import io.carpoperator.carp.Passfile;
+import io.carpoperator.carp.UcarpCommandLine;
+import io.carpoperator.carp.UcarpConfig;
+import io.carpoperator.carp.UcarpEvent;
+import io.carpoperator.carp.UcarpState;
+import io.carpoperator.carp.UcarpSupervisor;
+import io.carpoperator.watchdog.IsolationWatchdog;
+import io.carpoperator.watchdog.ProbeKind;
+import io.carpoperator.watchdog.ProbeRound;
+import io.carpoperator.watchdog.ProbeTarget;
+import io.carpoperator.watchdog.TargetRole;
+import io.carpoperator.watchdog.WatchdogLoop;
+import io.carpoperator.watchdog.WatchdogSettings;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+import org.jboss.logging.Logger;
+
+/**
+ * The data plane of one VIP on this node: a supervised ucarp, its isolation watchdog, repeated gratuitous ARP while
+ * master, and a graceful handover on shutdown. Every state change is logged in one line with its cause
+ * ("vip web 198.51.100.10 vhid 99: BACKUP -> MASTER: ucarp switched to MASTER") and reported.
+ *
+ * <p>Participation is reconciled, not toggled: ucarp should run unless the runner is stopping, the watchdog has
+ * withdrawn it, or another node's adverts for this vhid fail authentication while we are not master (someone else
+ * uses this vhid with another password or address; we do not fight it). Actions run on the scheduler, one at a time.
+ */
+public final class VipRunner implements VipDataPlane {
+
+    private static final Logger LOG = Logger.getLogger(VipRunner.class);
+
+    /** Retry after the interface or source address could not be resolved, or the configuration was refused. */
+    static final Duration RESOLVE_RETRY = Duration.ofSeconds(10);
+    /** After backing off because of foreign adverts, try again this much later. */
+    static final Duration AUTHENTICATION_RETRY = Duration.ofSeconds(30);
+    static final Duration MAX_PROBE_DEADLINE = Duration.ofSeconds(2);
+
+    private final VipSettings settings;
+    private final DataPlaneEnvironment env;
+    private final Consumer<VipReport> onChange;
+    private final UserHooks userHooks;
+    private final String label;
+    private final AddressControl addresses;
+    private final Object actionLock = new Object();
+
+    // resolved configuration; written once by setUp
+    private volatile String interfaceName;
+    private volatile String sourceAddress;
+    private volatile List<String> isolationHosts = List.of();
+    private volatile List<String> peers;
+    private volatile List<String> heartbeats;
+    private UcarpConfig ucarpConfig;
+    private UcarpSupervisor supervisor;
+    private WatchdogLoop watchdog;
+    private ScheduledFuture<?> gratuitousArp;
+    private ScheduledFuture<?> retry;
+    private boolean ucarpWanted;
+
+    // what the node is doing, guarded by this
+    private UcarpState ucarpState = UcarpState.INIT;
+    private boolean joinedSinceStart;
+    private String lastUcarpError;
+    private String isolationReason;
+    private String authenticationFailure;
+    private String failure;
+    private boolean stopping;
+    private NodeState state = NodeState.INIT;
+    private Instant since;
+    private String reason = "starting";
+    private ProbeRound lastRound;
+    private String lastProbeOutcome = "";
+
+    private VipRunner(VipSettings settings, DataPlaneEnvironment env, Consumer<VipReport> onChange, UserHooks userHooks) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.env = Objects.requireNonNull(env, "env");
+        this.onChange = Objects.requireNonNull(onChange, "onChange");
+        this.userHooks = userHooks == null ? UserHooks.NONE : userHooks;
+        this.label = "vip " + settings.name() + " " + settings.address() + " vhid " + settings.vhid();
+        this.addresses = new AddressControl(env.commands());
+        this.peers = settings.peers();
+        this.heartbeats = settings.heartbeats();
+        this.since = env.clock().instant();
+    }
+
+    /** Resolves what is missing, writes the passfile and hooks, and starts ucarp and the watchdog. */
+    public static VipRunner start(VipSettings settings, Consumer<VipReport> onChange, DataPlaneEnvironment env) {
+        return start(settings, onChange, env, UserHooks.NONE);
+    }
+
+    public static VipRunner start(VipSettings settings, Consumer<VipReport> onChange, DataPlaneEnvironment env,
+                                  UserHooks userHooks) {
+        VipRunner runner = new VipRunner(settings, env, onChange, userHooks);
+        env.metrics().stateChanged(settings.name(), settings.address(), NodeState.INIT);
+        LOG.infof("%s: starting", runner.label);
+        runner.setUp();
+        return runner;
+    }
+
+    public String label() {
+        return label;
+    }
+
+    /** The interface ucarp runs on, once resolved. */
+    public String interfaceName() {
+        return interfaceName;
+    }
+
+    /** The running ucarp's pid, e.g. for fault injection in tests. */
+    public OptionalLong ucarpPid() {
+        UcarpSupervisor s;
+        synchronized (this) {
+            s = supervisor;
+        }
+        return s == null ? OptionalLong.empty() : s.pid();
+    }
+
+    @Override
+    public void updateTargets(List<String> newPeers, List<String> newHeartbeats) {
+        peers = List.copyOf(newPeers);
+        heartbeats = List.copyOf(newHeartbeats);
+    }
+
+    @Override
+    public synchronized VipReport report() {
+        return new VipReport(state, since, reason, sourceAddress, lastRound, supervisor == null ? 0 : supervisor.restarts());
+    }
+
+    @Override
+    public void stop(boolean handOver) {
+        synchronized (this) {
+            if (stopping) {
+                return;
+            }
+            stopping = true;
+            cancel(retry);
+            cancel(gratuitousArp);
+        }
+        if (watchdog != null) {
+            watchdog.close();
+        }
+        String how;
+        synchronized (actionLock) {
+            UcarpSupervisor s;
+            boolean master;
+            synchronized (this) {
+                s = supervisor;
+                master = ucarpState == UcarpState.MASTER;
+            }
+            how = "stopped";
+            if (s != null) {
+                OptionalLong pid = s.pid();
+                if (handOver && master && pid.isPresent()) {
+                    how = handOver(s, pid.getAsLong());
+                } else {
+                    s.stop();
+                }
+            }
+            ucarpWanted = false;
+            ensureAddressRemoved("stopping");
+        }
+        GracefulHandover.deleteQuietly(passfilePath());
+        String outcome = how;
+        transition(() -> {
+            ucarpState = UcarpState.INIT;
+            return outcome;
+        });
+        env.metrics().remove(settings.name());
+        LOG.infof("%s: %s", label, outcome);
+    }
+
+    private String handOver(UcarpSupervisor s, long pid) {
+        GracefulHandover handover = new GracefulHandover(label, ucarpConfig, env, fileStem());
+        GracefulHandover.Outcome outcome = handover.run(pid);
+        switch (outcome) {
+            case HANDED_OVER:
+                s.kill();
+                return "stopped after handing the VIP over to a backup";
+            case FROZEN_WITHOUT_TAKEOVER:
+                s.kill();
+                return "stopped; no backup took the VIP over";
+            default:
+                s.stop();
+                return "stopped without a fast handover (a backup takes over after its master-down timer)";
+        }
+    }
+
+    // ---- set-up -------------------------------------------------------------------------------------------------
+
+    private void setUp() {
+        try {
+            resolve();
+            createRunDirectory(env.runDir());
+            Path passfile = Passfile.write(passfilePath(), settings.password());
+            AddressHooks.Scripts hooks = AddressHooks.write(env.runDir());
+            Path up = hooks.up();
+            Path down = hooks.down();
+            if (!userHooks.isEmpty()) {
+                up = writeChainedHook("up", hooks.up(), userHooks.up());
+                down = writeChainedHook("down", hooks.down(), userHooks.down());
+            }
+            UcarpConfig config = UcarpConfig.withPrefixAsXparam(interfaceName, sourceAddress, settings.vhid(), passfile,
+                    settings.address(), settings.prefixLength(), settings.advbase(), settings.advskew(),
+                    settings.preempt(), false, up, down);
+            UcarpSupervisor created = new UcarpSupervisor(config, env.prefixed(UcarpCommandLine.of(config)),
+                    env.launcher(), addresses, env.scheduler(), env.clock(), new SupervisorListener(),
+                    firstRestartDelay(settings.advbase()));
+            synchronized (this) {
+                if (stopping) {
+                    return;
+                }
+                ucarpConfig = config;
+                supervisor = created;
+                failure = null;
+            }
+        } catch (IOException | RuntimeException e) {
+            String why = e instanceof java.nio.file.FileSystemException || e.getMessage() == null ? e.toString() : e.getMessage();
+            fail("cannot configure ucarp: " + why + "; retrying in " + RESOLVE_RETRY.toSeconds() + "s");
+            synchronized (this) {
+                if (!stopping) {
+                    retry = env.scheduler().schedule(this::setUp, RESOLVE_RETRY.toNanos(), TimeUnit.NANOSECONDS);
+                }
+            }
+            return;
+        }
+        LOG.infof("%s: on %s from %s, isolation hosts %s, peers %s, heartbeats %s", label, interfaceName, sourceAddress,
+                isolationHosts, peers, heartbeats);
+        startWatchdog();
+        startGratuitousArp();
+        reconcile();
+    }
+
+    private void resolve() throws IOException {
+        if (interfaceName == null) {
+            interfaceName = settings.interfaceName() != null ? settings.interfaceName()
+                    : addresses.interfaceFor(settings.address()).orElseThrow(() -> new IOException(
+                            "no interface has an IPv4 subnet containing " + settings.address()));
+        }
+        if (sourceAddress == null) {
+            sourceAddress = settings.sourceAddress() != null ? settings.sourceAddress()
+                    : addresses.addressOn(interfaceName).orElseThrow(() -> new IOException(
+                            "interface " + interfaceName + " has no IPv4 address to advertise from"));
+        }
+        if (settings.isolationEnabled() && settings.isolationHosts().isEmpty()) {
+            isolationHosts = addresses.defaultGateway(interfaceName).map(List::of).orElseGet(() -> {
+                LOG.warnf("%s: no isolation host given and %s has no default gateway: isolation is judged by peers only",
+                        label, interfaceName);
+                return List.of();
+            });
+        } else {
+            isolationHosts = settings.isolationHosts();
+        }
+    }
+
+    /**
+     * A crashed ucarp restarts as BACKUP with a fresh master-down timer and would race the backups that are still
+     * waiting on theirs (ucarp checks its timer only every advert period), sometimes taking the VIP back. Waiting
+     * three advert periods and two seconds lets a backup take over first.
+     */
+    static Duration firstRestartDelay(int advbase) {
+        return Duration.ofSeconds(3L * advbase + 2);
+    }
+
+    private static void createRunDirectory(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
+    }
+
+    private Path writeChainedHook(String direction, Path ours, Path theirs) throws IOException {
+        Path file = env.runDir().resolve(fileStem() + "-" + direction + ".sh");
+        StringBuilder script = new StringBuilder("#!/bin/sh\n")
+                .append("# carp-operator: our ").append(direction).append(" hook owns the address, then the user's own script runs\n")
+                .append(quote(ours.toString())).append(" \"$1\" \"$2\" \"$3\" || exit $?\n");
+        if (theirs != null) {
+            script.append(quote(theirs.toString())).append(" \"$1\" \"$2\"");
+            if (userHooks.xparam() != null) {
+                script.append(' ').append(quote(userHooks.xparam()));
+            }
+            script.append('\n');
+        }
+        script.append("exit 0\n");
+        GracefulHandover.writeExecutable(file, script.toString());
+        return file;
+    }
+
+    private static String quote(String word) {
+        return "'" + word.replace("'", "'\\''") + "'";
+    }
+
+    private String fileStem() {
+        return settings.name().replaceAll("[^A-Za-z0-9._-]", "_") + "-vhid" + settings.vhid();
+    }
+
+    private Path passfilePath() {
+        return env.runDir().resolve(fileStem() + ".pass");
+    }
+
+    // ---- participation ------------------------------------------------------------------------------------------
+
+    /** Brings ucarp in line with what it should be doing, on the scheduler so callers never block. */
+    private void reconcile() {
+        env.scheduler().execute(() -> {
+            synchronized (actionLock) {
+                UcarpSupervisor s;
+                boolean want;
+                synchronized (this) {
+                    s = supervisor;
+                    want = !stopping && isolationReason == null && authenticationFailure == null;
+                }
+                if (s == null || want == ucarpWanted) {
+                    return;
+                }
+                ucarpWanted = want;
+                if (want) {
+                    synchronized (this) {
+                        joinedSinceStart = false;
+                    }
+                    s.start();
+                } else {
+                    s.stop();
+                    ensureAddressRemoved("not taking part");
+                    synchronized (this) {
+                        ucarpState = UcarpState.INIT;
+                    }
+                }
+            }
+        });
+    }
+
+    private void ensureAddressRemoved(String why) {
+        String iface = interfaceName;
+        if (iface == null) {
+            return;
+        }
+        try {
+            // every prefix: a user's own standalone hook may have added the VIP with another one
+            for (AddressControl.InterfaceAddress held : addresses.addresses(iface)) {
+                if (held.address().equals(settings.address())
+                        && addresses.remove(iface, settings.address(), held.prefixLength())) {
+                    LOG.infof("%s: removed %s/%d from %s (%s)", label, settings.address(), held.prefixLength(), iface, why);
+                }
+            }
+        } catch (IOException e) {
+            LOG.errorf("%s: cannot remove %s from %s (%s): %s", label, settings.address(), iface, why, e.getMessage());
+        }
+    }
+
+    // ---- watchdog -----------------------------------------------------------------------------------------------
+
+    private void startWatchdog() {
+        if (!settings.isolationEnabled()) {
+            return;
+        }
+        Duration deadline = settings.probeInterval().multipliedBy(2).dividedBy(5);
+        if (deadline.compareTo(MAX_PROBE_DEADLINE) > 0) {
+            deadline = MAX_PROBE_DEADLINE;
+        }
+        WatchdogSettings watchdogSettings = new WatchdogSettings(settings.holdLimit(), settings.recoverAfter(),
+                settings.probeInterval(), deadline);
+        WatchdogLoop loop = new WatchdogLoop(label, watchdogSettings, env.prober(), this::probeTargets, env.scheduler(),
+                env.clock(), this::onRound);
+        synchronized (this) {
+            if (stopping || watchdog != null) {
+                return;
+            }
+            watchdog = loop;
+        }
+        loop.start();
+    }
+
+    /** Peers by ICMP and/or ARP as configured, heartbeats by ICMP (another path: ARP would not cross it), isolation hosts like peers. */
+    List<ProbeTarget> probeTargets() {
+        String iface = interfaceName;
+        List<ProbeTarget> targets = new ArrayList<>();
+        addTargets(targets, TargetRole.PEER, peers, iface);
+        addTargets(targets, TargetRole.ISOLATION_HOST, isolationHosts, iface);
+        for (String heartbeat : heartbeats) {
+            targets.add(ProbeTarget.icmp(TargetRole.HEARTBEAT, heartbeat));
+        }
+        return targets;
+    }
+
+    private void addTargets(List<ProbeTarget> targets, TargetRole role, List<String> hosts, String iface) {
+        for (String host : hosts) {
+            if (settings.probes().contains(ProbeKind.ICMP)) {
+                targets.add(ProbeTarget.icmp(role, host));
+            }
+            if (settings.probes().contains(ProbeKind.ARP) && iface != null) {
+                targets.add(ProbeTarget.arp(role, host, iface));
+            }
+        }
+    }
+
+    private void onRound(ProbeRound round, IsolationWatchdog.Step step) {
+        env.metrics().probeRound(settings.name(), round);
+        String outcome = round.results().stream().map(r -> r.ok() ? "1" : "0").collect(Collectors.joining());
+        boolean changedOutcome;
+        synchronized (this) {
+            lastRound = round;
+            changedOutcome = !outcome.equals(lastProbeOutcome);
+            lastProbeOutcome = outcome;
+        }
+        switch (step.action()) {
+            case WITHDRAW -> {
+                transition(() -> {
+                    isolationReason = "withdrawn: " + step.reason();
+                    return isolationReason;
+                });
+                reconcile();
+            }
+            case REJOIN -> {
+                transition(() -> {
+                    isolationReason = null;
+                    return "rejoining CARP: " + step.reason();
+                });
+                reconcile();
+            }
+            default -> {
+                if (changedOutcome) {
+                    publish(report());
+                }
+            }
+        }
+    }
+
+    // ---- gratuitous ARP -----------------------------------------------------------------------------------------
+
+    private void startGratuitousArp() {
+        Duration interval = settings.gratuitousArpInterval();
+        if (interval == null || interval.isZero() || interval.isNegative()) {
+            return;
+        }
+        synchronized (this) {
+            if (stopping || gratuitousArp != null) {
+                return;
+            }
+            gratuitousArp = env.scheduler().scheduleAtFixedRate(this::repeatGratuitousArp, interval.toNanos(),
+                    interval.toNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void repeatGratuitousArp() {
+        synchronized (this) {
+            if (state != NodeState.MASTER || stopping) {
+                return;
+            }
+        }
+        try {
+            addresses.sendGratuitousArp(interfaceName, settings.address());
+        } catch (IOException e) {
+            LOG.warnf("%s: gratuitous ARP failed: %s", label, e.getMessage());
+        }
+    }
+
+    // ---- ucarp events -------------------------------------------------------------------------------------------
+
+    private final class SupervisorListener implements UcarpSupervisor.Listener {
+        @Override
+        public void onEvent(UcarpEvent event) {
+            if (event instanceof UcarpEvent.StateChanged changed) {
+                transition(() -> {
+                    ucarpState = changed.state();
+                    if (changed.state() != UcarpState.INIT) {
+                        joinedSinceStart = true;
+                        failure = null;
+                    }
+                    return "ucarp switched to " + changed.state();
+                });
+            } else if (event instanceof UcarpEvent.AuthenticationFailed failed) {
+                onForeignAdvert(failed.message());
+            } else if (event instanceof UcarpEvent.Exiting exiting) {
+                synchronized (VipRunner.this) {
+                    lastUcarpError = "ucarp is exiting: " + exiting.reason();
+                }
+            } else if (event instanceof UcarpEvent.Other other && other.isError()) {
+                synchronized (VipRunner.this) {
+                    lastUcarpError = other.message();
+                }
+            }
+        }
+
+        @Override
+        public void onCrash(int exitCode, Duration restartIn) {
+            env.metrics().ucarpRestarts(settings.name(), supervisor.restarts() + 1);
+            transition(() -> {
+                ucarpState = UcarpState.INIT;
+                String what = exitCode < 0 ? "ucarp could not be started" : "ucarp exited with code " + exitCode;
+                String detail = lastUcarpError == null ? "" : " (" + lastUcarpError + ")";
+                String message = what + detail + ", restarting in " + restartIn.toMillis() + "ms";
+                if (!joinedSinceStart) {
+                    failure = message;
+                }
+                joinedSinceStart = false;
+                lastUcarpError = null;
+                return message;
+            });
+        }
+    }
+
+    private void onForeignAdvert(String message) {
+        boolean backOff;
+        synchronized (this) {
+            backOff = ucarpState != UcarpState.MASTER && authenticationFailure == null && !stopping;
+        }
+        if (!backOff) {
+            return;
+        }
+        transition(() -> {
+            authenticationFailure = "another node advertises vhid " + settings.vhid()
+                    + " with a different password or virtual address, not competing with it (retrying in "
+                    + AUTHENTICATION_RETRY.toSeconds() + "s): " + message;
+            return authenticationFailure;
+        });
+        reconcile();
+        synchronized (this) {
+            retry = env.scheduler().schedule(() -> {
+                transition(() -> {
+                    authenticationFailure = null;
+                    return "retrying after foreign adverts";
+                });
+                reconcile();
+            }, AUTHENTICATION_RETRY.toNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void fail(String message) {
+        transition(() -> {
+            failure = message;
+            return message;
+        });
+    }
+
+    // ---- state and reports --------------------------------------------------------------------------------------
+
+    /** What the node is doing, derived from the facts; the one place that decides the reported state. */
+    private NodeState derive() {
+        if (stopping) {
+            return NodeState.INIT;
+        }
+        if (isolationReason != null) {
+            return NodeState.ISOLATED;
+        }
+        if (authenticationFailure != null || failure != null) {
+            return NodeState.FAILED;
+        }
+        return switch (ucarpState) {
+            case MASTER -> NodeState.MASTER;
+            case BACKUP -> NodeState.BACKUP;
+            default -> NodeState.INIT;
+        };
+    }
+
+    /** Applies a change of facts; when the derived state changes, logs one line, counts it and reports. */
+    private void transition(Supplier<String> change) {
+        VipReport changed = null;
+        NodeState from;
+        NodeState to;
+        String why;
+        synchronized (this) {
+            why = change.get();
+            from = state;
+            to = derive();
+            if (to != from || (to == NodeState.FAILED && !why.equals(reason))) {
+                state = to;
+                since = env.clock().instant();
+                reason = why;
+                changed = report();
+            }
+        }
+        if (changed != null) {
+            if (to != from) {
+                LOG.infof("%s: %s -> %s: %s", label, from, to, why);
+                env.metrics().stateChanged(settings.name(), settings.address(), to);
+            }
+            publish(changed);
+        }
+    }
+
+    private void publish(VipReport report) {
+        try {
+            onChange.accept(report);
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "%s: report listener failed", label);
+        }
+    }
+
+    private static void cancel(ScheduledFuture<?> future) {
+        if (future != null) {
+            future.cancel(false);
+        }
+    }
+}

@@ -1,0 +1,369 @@
+package io.carpoperator.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.carpoperator.api.NodeState;
+import io.carpoperator.carp.CommandRunner;
+import io.carpoperator.carp.UcarpEvent;
+import io.carpoperator.carp.UcarpInstance;
+import io.carpoperator.carp.UcarpState;
+import io.carpoperator.testing.ManualScheduler;
+import io.carpoperator.watchdog.ProbeKind;
+import io.carpoperator.watchdog.ProbeResult;
+import io.carpoperator.watchdog.ProbeTarget;
+import io.carpoperator.watchdog.Prober;
+import io.carpoperator.watchdog.TargetRole;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The runner's orchestration with a fake ucarp, fake ip/arping and fake probes; time driven by the test. */
+class VipRunnerTest {
+
+    private static final String VIP = "198.51.100.10";
+    private static final String REMOVE_VIP = "ip addr del 198.51.100.10/24 dev eth0";
+    private static final Duration INTERVAL = Duration.ofSeconds(1);
+
+    @TempDir
+    Path runDir;
+
+    private final ManualScheduler scheduler = new ManualScheduler();
+    private final FakeNode node = new FakeNode();
+    private final List<FakeUcarp> launched = new ArrayList<>();
+    private final Set<String> unreachable = new HashSet<>();
+    private final List<VipReport> reports = new CopyOnWriteArrayList<>();
+    private final AgentMetrics metrics = new AgentMetrics();
+    private boolean helperTakesOver = true;
+
+    private final Prober prober = (target, deadline) -> CompletableFuture.completedFuture(
+            unreachable.contains(target.address())
+                    ? ProbeResult.failed(target, "exit 1: no reply")
+                    : ProbeResult.answered(target, Duration.ofMillis(1)));
+
+    /** ip and arping against an eth0 with 198.51.100.11/24, a default route, and the VIP while it is "added". */
+    private static final class FakeNode implements CommandRunner {
+        final List<String> commands = new CopyOnWriteArrayList<>();
+        volatile boolean vipHeld;
+
+        @Override
+        public Result run(List<String> argv) {
+            String command = String.join(" ", argv);
+            commands.add(command);
+            if (command.startsWith("ip -4 -o addr show")) {
+                String lines = "2: eth0    inet 198.51.100.11/24 brd 198.51.100.255 scope global eth0\n";
+                if (vipHeld) {
+                    lines += "2: eth0    inet 198.51.100.10/24 scope global secondary eth0\n";
+                }
+                return new Result(0, lines, "");
+            }
+            if (command.startsWith("ip -4 route show default")) {
+                return new Result(0, "default via 198.51.100.1 dev eth0\n", "");
+            }
+            if (command.equals(REMOVE_VIP)) {
+                boolean was = vipHeld;
+                vipHeld = false;
+                return was ? new Result(0, "", "") : new Result(2, "", "RTNETLINK answers: Cannot assign requested address");
+            }
+            return new Result(0, "", "");
+        }
+
+        long count(String prefix) {
+            return commands.stream().filter(c -> c.startsWith(prefix)).count();
+        }
+    }
+
+    private final class FakeUcarp implements UcarpInstance {
+        final List<String> argv;
+        final Listener listener;
+        UcarpState state = UcarpState.INIT;
+        boolean alive = true;
+        boolean killed;
+
+        FakeUcarp(List<String> argv, Listener listener) {
+            this.argv = argv;
+            this.listener = listener;
+        }
+
+        boolean isHelper() {
+            return argv.contains("-n");
+        }
+
+        void switchTo(UcarpState next) {
+            state = next;
+            if (next == UcarpState.MASTER && !isHelper()) {
+                node.vipHeld = true;
+            }
+            listener.onEvent(new UcarpEvent.StateChanged(next));
+        }
+
+        void say(UcarpEvent event) {
+            listener.onEvent(event);
+        }
+
+        void exit(int code) {
+            alive = false;
+            listener.onExit(code);
+        }
+
+        @Override
+        public long pid() {
+            return 4000 + launched.indexOf(this);
+        }
+
+        @Override
+        public UcarpState state() {
+            return state;
+        }
+
+        @Override
+        public boolean isAlive() {
+            return alive;
+        }
+
+        @Override
+        public void demote() {
+        }
+
+        @Override
+        public boolean stop(Duration grace) {
+            if (state == UcarpState.MASTER) {
+                node.vipHeld = false; // -z runs the down hook
+            }
+            alive = false;
+            return true;
+        }
+
+        @Override
+        public void kill() {
+            killed = true;
+            alive = false;
+        }
+    }
+
+    private final UcarpInstance.Launcher launcher = (label, argv, listener) -> {
+        FakeUcarp ucarp = new FakeUcarp(argv, listener);
+        launched.add(ucarp);
+        if (ucarp.isHelper()) {
+            ucarp.switchTo(UcarpState.BACKUP);
+            ucarp.switchTo(UcarpState.MASTER);
+            if (helperTakesOver) {
+                node.vipHeld = false; // its down hook, after the backup's advert
+                ucarp.switchTo(UcarpState.BACKUP);
+            }
+        }
+        return ucarp;
+    };
+
+    private DataPlaneEnvironment env() {
+        return new DataPlaneEnvironment(runDir, List.of("ip", "netns", "exec", "n1"), node, launcher, prober, scheduler,
+                scheduler.clock(), metrics);
+    }
+
+    private static VipSettings settings(String iface, boolean isolation, Duration garp) {
+        return new VipSettings("web", VIP, 24, iface, null, 99, false, 1, 0, "secret", isolation,
+                List.of("198.51.100.12"), List.of("203.0.113.12"), List.of(), Set.of(ProbeKind.ICMP), INTERVAL, 2, 2, garp);
+    }
+
+    private VipRunner start(VipSettings settings) {
+        VipRunner runner = VipRunner.start(settings, reports::add, env());
+        scheduler.runDueTasks();
+        return runner;
+    }
+
+    private FakeUcarp ucarp() {
+        return launched.stream().filter(u -> !u.isHelper()).reduce((a, b) -> b).orElseThrow();
+    }
+
+    private List<NodeState> states() {
+        List<NodeState> states = new ArrayList<>();
+        for (VipReport report : reports) {
+            if (states.isEmpty() || states.get(states.size() - 1) != report.state()) {
+                states.add(report.state());
+            }
+        }
+        return states;
+    }
+
+    @Test
+    void resolvesInterfaceSourceAndGatewayWritesA0600PassfileAndRunsUcarpBehindThePrefix() throws IOException {
+        VipRunner runner = start(settings(null, true, Duration.ZERO));
+
+        assertThat(runner.interfaceName()).isEqualTo("eth0");
+        assertThat(runner.report().address()).isEqualTo("198.51.100.11");
+        Path passfile = runDir.resolve("web-vhid99.pass");
+        assertThat(Files.readString(passfile)).isEqualTo("secret\n");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(passfile))).isEqualTo("rw-------");
+        assertThat(ucarp().argv).startsWith("ip", "netns", "exec", "n1", "ucarp")
+                .contains("-i", "eth0", "-s", "198.51.100.11", "-v", "99", "-a", VIP, "-z", "-x", "24")
+                .doesNotContain("-p", "secret");
+        assertThat(runner.probeTargets()).extracting(ProbeTarget::role, ProbeTarget::address).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(TargetRole.PEER, "198.51.100.12"),
+                org.assertj.core.groups.Tuple.tuple(TargetRole.ISOLATION_HOST, "198.51.100.1"),
+                org.assertj.core.groups.Tuple.tuple(TargetRole.HEARTBEAT, "203.0.113.12"));
+    }
+
+    @Test
+    void reportsUcarpStatesAndCountsTransitions() {
+        VipRunner runner = start(settings("eth0", false, Duration.ZERO));
+        ucarp().switchTo(UcarpState.BACKUP);
+        ucarp().switchTo(UcarpState.MASTER);
+
+        assertThat(runner.report().state()).isEqualTo(NodeState.MASTER);
+        assertThat(runner.report().reason()).isEqualTo("ucarp switched to MASTER");
+        assertThat(states()).containsExactly(NodeState.BACKUP, NodeState.MASTER);
+        assertThat(metrics.render()).contains("carp_vip_transitions_total{vip=\"web\",to=\"MASTER\"} 1");
+    }
+
+    @Test
+    void withdrawsAfterTheHoldLimitWithTheReasonAndRejoinsWhenTheGatewayAnswersAgain() {
+        VipRunner runner = start(settings("eth0", true, Duration.ZERO));
+        ucarp().switchTo(UcarpState.MASTER);
+        unreachable.addAll(List.of("198.51.100.12", "198.51.100.1"));
+
+        scheduler.advance(INTERVAL);
+        assertThat(runner.report().state()).isEqualTo(NodeState.MASTER);
+        scheduler.advance(INTERVAL);
+
+        VipReport isolated = runner.report();
+        assertThat(isolated.state()).isEqualTo(NodeState.ISOLATED);
+        assertThat(isolated.reason()).startsWith("withdrawn: isolated 2/2: peer 198.51.100.12 unreachable")
+                .contains("heartbeat 203.0.113.12 ok");
+        assertThat(ucarp().isAlive()).isFalse();
+        assertThat(node.vipHeld).isFalse();
+        int ucarpsBefore = launched.size();
+
+        unreachable.remove("198.51.100.1"); // the peer stays dead: the gateway alone lets us rejoin
+        scheduler.advance(INTERVAL);
+        assertThat(runner.report().state()).isEqualTo(NodeState.ISOLATED);
+        scheduler.advance(INTERVAL);
+
+        assertThat(launched).hasSize(ucarpsBefore + 1);
+        assertThat(runner.report().state()).isEqualTo(NodeState.INIT);
+        assertThat(runner.report().reason()).startsWith("rejoining CARP: recovering 2/2");
+        ucarp().switchTo(UcarpState.BACKUP);
+        assertThat(states()).containsSubsequence(NodeState.MASTER, NodeState.ISOLATED, NodeState.INIT, NodeState.BACKUP);
+    }
+
+    @Test
+    void failsWithUcarpsOwnErrorWhenItCannotStartAndRecoversOnceItJoins() {
+        VipRunner runner = start(settings("eth9", false, Duration.ZERO));
+        ucarp().say(new UcarpEvent.Other("ERROR", "Unable to find MAC address of [eth9]"));
+        ucarp().exit(2);
+
+        assertThat(runner.report().state()).isEqualTo(NodeState.FAILED);
+        assertThat(runner.report().reason()).isEqualTo(
+                "ucarp exited with code 2 (Unable to find MAC address of [eth9]), restarting in 5000ms");
+
+        scheduler.advance(VipRunner.firstRestartDelay(1));
+        ucarp().switchTo(UcarpState.BACKUP);
+        assertThat(runner.report().state()).isEqualTo(NodeState.BACKUP);
+        assertThat(runner.report().ucarpRestarts()).isEqualTo(1);
+    }
+
+    @Test
+    void aKilledMasterIsRestartedAfterTheBackupsHadTimeToTakeOver() {
+        VipRunner runner = start(settings("eth0", false, Duration.ZERO));
+        ucarp().switchTo(UcarpState.MASTER);
+        ucarp().exit(137);
+
+        assertThat(runner.report().state()).isEqualTo(NodeState.INIT);
+        assertThat(runner.report().reason()).isEqualTo("ucarp exited with code 137, restarting in 5000ms");
+        assertThat(node.vipHeld).as("a SIGKILLed ucarp leaves the address; the supervisor removes it").isFalse();
+        scheduler.advance(Duration.ofMillis(4900));
+        assertThat(launched).hasSize(1);
+        scheduler.advance(Duration.ofMillis(100));
+        assertThat(launched).hasSize(2);
+    }
+
+    @Test
+    void backsOffWhenAnotherNodesAdvertsFailAuthenticationWhileNotMasterAndRetriesLater() {
+        VipRunner runner = start(settings("eth0", false, Duration.ZERO));
+        ucarp().switchTo(UcarpState.BACKUP);
+        ucarp().say(new UcarpEvent.AuthenticationFailed("Bad digest - md2=[1] md=[2] - Check vhid, password and virtual IP address"));
+        scheduler.runDueTasks();
+
+        assertThat(runner.report().state()).isEqualTo(NodeState.FAILED);
+        assertThat(runner.report().reason()).contains("different password or virtual address");
+        assertThat(ucarp().isAlive()).isFalse();
+
+        scheduler.advance(VipRunner.AUTHENTICATION_RETRY);
+        assertThat(launched).hasSize(2);
+        assertThat(runner.report().state()).isEqualTo(NodeState.INIT);
+    }
+
+    @Test
+    void aMasterKeepsTheVipWhenForeignAdvertsFailAuthentication() {
+        VipRunner runner = start(settings("eth0", false, Duration.ZERO));
+        ucarp().switchTo(UcarpState.MASTER);
+        ucarp().say(new UcarpEvent.AuthenticationFailed("Bad digest"));
+        scheduler.runDueTasks();
+
+        assertThat(runner.report().state()).isEqualTo(NodeState.MASTER);
+        assertThat(ucarp().isAlive()).isTrue();
+    }
+
+    @Test
+    void repeatsGratuitousArpOnlyWhileMaster() {
+        start(settings("eth0", false, Duration.ofSeconds(10)));
+        ucarp().switchTo(UcarpState.BACKUP);
+        scheduler.advance(Duration.ofSeconds(10));
+        assertThat(node.count("arping -U")).isZero();
+
+        ucarp().switchTo(UcarpState.MASTER);
+        scheduler.advance(Duration.ofSeconds(30));
+        assertThat(node.count("arping -U -c 1 -I eth0 198.51.100.10")).isEqualTo(3);
+    }
+
+    @Test
+    void stopWithoutHandoverReleasesTheAddress() {
+        VipRunner runner = start(settings("eth0", false, Duration.ZERO));
+        ucarp().switchTo(UcarpState.MASTER);
+        runner.stop(false);
+
+        assertThat(node.vipHeld).isFalse();
+        assertThat(launched).hasSize(1);
+        assertThat(runner.report().state()).isEqualTo(NodeState.INIT);
+        assertThat(runner.report().reason()).isEqualTo("stopped");
+        assertThat(runDir.resolve("web-vhid99.pass")).doesNotExist();
+    }
+
+    @Test
+    void gracefulStopOfAMasterRunsTheHelperThenKillsTheFrozenMaster() {
+        VipRunner runner = start(settings("eth0", false, Duration.ZERO));
+        FakeUcarp master = ucarp();
+        master.switchTo(UcarpState.MASTER);
+
+        runner.stop(true);
+
+        FakeUcarp helper = launched.get(1);
+        assertThat(helper.isHelper()).isTrue();
+        assertThat(helper.argv).startsWith("ip", "netns", "exec", "n1", "ucarp")
+                .containsSequence("-b", "3", "-k", "255").contains("-n").endsWith("-r", "1").doesNotContain("-P");
+        assertThat(master.killed).as("frozen by the helper's up hook, so SIGKILL, not SIGTERM").isTrue();
+        assertThat(helper.killed).isTrue();
+        assertThat(node.vipHeld).isFalse();
+        assertThat(runner.report().reason()).isEqualTo("stopped after handing the VIP over to a backup");
+    }
+
+    @Test
+    void gracefulStopOfABackupJustStops() {
+        VipRunner runner = start(settings("eth0", false, Duration.ZERO));
+        ucarp().switchTo(UcarpState.BACKUP);
+        runner.stop(true);
+
+        assertThat(launched).hasSize(1);
+        assertThat(ucarp().killed).isFalse();
+        assertThat(runner.report().reason()).isEqualTo("stopped");
+    }
+}
