@@ -1,0 +1,152 @@
+package io.carpoperator.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.carpoperator.api.NodeState;
+import io.carpoperator.api.ProbeType;
+import io.carpoperator.api.ResolvedConfig;
+import io.carpoperator.api.SecretKeyRef;
+import io.carpoperator.api.VirtualIP;
+import io.carpoperator.api.VirtualIPSpec;
+import io.carpoperator.api.VirtualIPStatus;
+import io.carpoperator.api.CrdFiles;
+import io.carpoperator.lab.ClientPinger;
+import io.carpoperator.lab.Lab;
+import io.carpoperator.lab.LabNode;
+import io.carpoperator.lab.OutageReport;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The data plane never waits on the API server: two cluster agents (the same ClusterAgent + VipRunner code as in a
+ * pod, real ucarp in lab namespaces) elect a master from a VirtualIP's status.resolved, then the API server goes away
+ * and the master dies — the backup still takes over.
+ */
+class ApiOutageLabIT {
+    private static final String VIP = "198.51.100.10";
+
+    @Test
+    void failoverStillWorksWhileTheApiServerIsUnreachable() throws Exception {
+        Assumptions.assumeTrue(Lab.unavailableReason().isEmpty(), Lab.unavailableReason().orElse(""));
+        KubernetesMockServer api = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                new KubernetesCrudDispatcher(), false);
+        api.init(InetAddress.getLoopbackAddress(), 0);
+        ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(6);
+        List<ClusterAgent> agents = new ArrayList<>();
+        Path runDirs = Files.createTempDirectory("api-outage-");
+        try (Lab lab = Lab.builder().nodes(2).build(); KubernetesClient client = api.createClient()) {
+            LabNode first = lab.node(1);
+            LabNode second = lab.node(2);
+            installVirtualIP(client, first, second);
+            for (LabNode node : List.of(first, second)) {
+                var settings = new AgentSettings(node.name(), node.heartbeatAddress(), "carp-system", runDirs.resolve(node.name()), 0,
+                        Duration.ofSeconds(30));
+                var environment = DataPlaneEnvironment.forHost(settings.runDir(), List.of("ip", "netns", "exec", node.namespace()),
+                        scheduler, new AgentMetrics());
+                agents.add(new ClusterAgent(client, settings, new VipRunnerFactory(environment)).start());
+            }
+            await().atMost(Duration.ofSeconds(15)).until(() -> lab.holders(VIP).equals(List.of(first)));
+            await().atMost(Duration.ofSeconds(10)).until(() -> nodeState(client, first.name()) == NodeState.MASTER);
+
+            try (ClientPinger pinger = lab.startPinger(VIP)) {
+                await().atMost(Duration.ofSeconds(3)).until(() -> pinger.replyCountSince(Instant.now().minusMillis(500)) > 10);
+                api.destroy(); // the API server is gone for good
+                Instant faultAt = Instant.now();
+                lab.faults().killHard(ucarpPid(lab, first));
+                lab.faults().linkDown(first);
+
+                await().atMost(Duration.ofSeconds(4)).until(() -> second.hasAddress(VIP));
+                Instant taken = Instant.now();
+                await().atMost(Duration.ofSeconds(3)).until(() -> pinger.repliedSince(taken));
+                OutageReport report = pinger.report();
+                var outage = report.longestGap(faultAt.minusMillis(200), report.lastReply().orElseThrow());
+                System.out.printf("[%s] API server down, master killed: backup took over, client outage %d ms%n", lab.runPrefix(),
+                        outage.duration().toMillis());
+                assertThat(outage.duration()).isLessThan(Duration.ofSeconds(4));
+            }
+            assertThat(agents.get(1).runningVips()).as("the backup's agent kept its configuration").containsKey("web");
+        } finally {
+            agents.forEach(ClusterAgent::close);
+            scheduler.shutdownNow();
+            api.destroy();
+            try (var files = Files.walk(runDirs)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    /** What the operator would have written: the CRD, the password Secret and a VirtualIP with its resolved block. */
+    private static void installVirtualIP(KubernetesClient client, LabNode preferred, LabNode other) throws Exception {
+        var crd = client.getKubernetesSerialization().unmarshal(Files.readString(CrdFiles.COMMITTED), CustomResourceDefinition.class);
+        client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+        client.secrets().inNamespace("carp-system").resource(new SecretBuilder().withNewMetadata().withName("carp-password")
+                .withNamespace("carp-system").endMetadata()
+                .withData(Map.of("password", Base64.getEncoder().encodeToString("lab-secret".getBytes(StandardCharsets.UTF_8))))
+                .build()).create();
+        VirtualIP vip = new VirtualIP();
+        vip.setMetadata(new ObjectMetaBuilder().withName("web").build());
+        VirtualIPSpec spec = new VirtualIPSpec();
+        spec.address = VIP + "/24";
+        spec.passwordSecretRef = new SecretKeyRef("carp-password", "password");
+        vip.setSpec(spec);
+        client.resources(VirtualIP.class).resource(vip).create();
+
+        ResolvedConfig resolved = new ResolvedConfig();
+        resolved.generation = 1L;
+        resolved.address = spec.address;
+        resolved.vhid = 10;
+        resolved.preempt = true;
+        resolved.advertisementIntervalSeconds = 1;
+        resolved.passwordSecretRef = spec.passwordSecretRef;
+        resolved.isolationEnabled = true;
+        resolved.isolationHosts = List.of();
+        resolved.probeIntervalMillis = 500;
+        resolved.holdLimit = 2;
+        resolved.recoverAfter = 2;
+        resolved.probes = List.of(ProbeType.ICMP, ProbeType.ARP);
+        resolved.gratuitousArpIntervalSeconds = 2;
+        resolved.nodes.add(new ResolvedConfig.ResolvedNode(preferred.name(), 0));
+        resolved.nodes.add(new ResolvedConfig.ResolvedNode(other.name(), 10));
+        VirtualIPStatus status = new VirtualIPStatus();
+        status.vhid = 10;
+        status.resolved = resolved;
+        status.nodes = null;
+        status.conditions = null;
+        VirtualIP withStatus = client.resources(VirtualIP.class).withName("web").get();
+        withStatus.setStatus(status);
+        client.resources(VirtualIP.class).resource(withStatus).updateStatus();
+    }
+
+    private static NodeState nodeState(KubernetesClient client, String node) {
+        VirtualIP vip = client.resources(VirtualIP.class).withName("web").get();
+        var entry = vip.getStatus() == null || vip.getStatus().nodes == null ? null : vip.getStatus().nodes.get(node);
+        return entry == null ? null : entry.state;
+    }
+
+    private static long ucarpPid(Lab lab, LabNode node) throws Exception {
+        var result = node.run(List.of("pgrep", "-n", "-f", "ucarp .*-s " + node.address() + " "));
+        return Long.parseLong(result.output().trim().lines().findFirst().orElseThrow());
+    }
+}
