@@ -19,26 +19,29 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-/** Runs VipRunners inside lab nodes: every command behind {@code ip netns exec NODE}, one run directory per node. */
-final class LabAgents implements AutoCloseable {
+/**
+ * Runs VipRunners inside lab nodes: every command behind {@code ip netns exec NODE}, one run directory per node.
+ * Public so the data-plane benchmark ({@code io.carpoperator.bench}) drives the same runners as the lab tests.
+ */
+public final class LabAgents implements AutoCloseable {
 
     static final String PASSWORD = "lab-secret";
     static final Duration PROBE_INTERVAL = Duration.ofMillis(500);
     static final int HOLD_LIMIT = 2;
 
     /** One VIP's runner on one node, with every report it published. */
-    record RunningVip(LabNode node, VipRunner runner, List<VipReport> reports) {
-        NodeState state() {
+    public record RunningVip(LabNode node, VipRunner runner, List<VipReport> reports) {
+        public NodeState state() {
             return runner.report().state();
         }
 
-        RunningVip awaitState(NodeState wanted, Duration within) {
+        public RunningVip awaitState(NodeState wanted, Duration within) {
             await().atMost(within).pollInterval(Duration.ofMillis(20))
                     .until(() -> state() == wanted);
             return this;
         }
 
-        boolean everReported(NodeState state) {
+        public boolean everReported(NodeState state) {
             return reports.stream().anyMatch(r -> r.state() == state);
         }
     }
@@ -53,7 +56,7 @@ final class LabAgents implements AutoCloseable {
     private final AgentMetrics metrics = new AgentMetrics();
     private final List<RunningVip> running = new CopyOnWriteArrayList<>();
 
-    LabAgents(Lab lab) throws IOException {
+    public LabAgents(Lab lab) throws IOException {
         this.lab = lab;
         this.root = Files.createTempDirectory(lab.runPrefix() + "-agents-");
     }
@@ -64,8 +67,14 @@ final class LabAgents implements AutoCloseable {
 
     static VipSettings settings(String name, String vip, int vhid, int skew, boolean preempt, String password,
                                 List<String> peers, List<String> heartbeats) {
+        return settings(name, vip, vhid, skew, preempt, password, peers, heartbeats, PROBE_INTERVAL, HOLD_LIMIT);
+    }
+
+    /** advbase 1, both probe kinds, recover after 2, GARP every 2 s; the isolation host is the node's default gateway. */
+    public static VipSettings settings(String name, String vip, int vhid, int skew, boolean preempt, String password,
+                                       List<String> peers, List<String> heartbeats, Duration probeInterval, int holdLimit) {
         return new VipSettings(name, vip, 24, null, null, vhid, preempt, 1, skew, password, true, peers, heartbeats,
-                List.of(), Set.of(ProbeKind.ICMP, ProbeKind.ARP), PROBE_INTERVAL, HOLD_LIMIT, 2, Duration.ofSeconds(2));
+                List.of(), Set.of(ProbeKind.ICMP, ProbeKind.ARP), probeInterval, holdLimit, 2, Duration.ofSeconds(2));
     }
 
     /** Settings for {@code node} whose peers and heartbeats are the other given nodes. */
@@ -75,7 +84,7 @@ final class LabAgents implements AutoCloseable {
                 peers.stream().map(LabNode::heartbeatAddress).toList());
     }
 
-    RunningVip start(LabNode node, VipSettings settings) {
+    public RunningVip start(LabNode node, VipSettings settings) {
         List<VipReport> reports = new CopyOnWriteArrayList<>();
         DataPlaneEnvironment env = DataPlaneEnvironment.forHost(root.resolve(node.name()),
                 List.of("ip", "netns", "exec", node.namespace()), scheduler, metrics);
@@ -86,7 +95,7 @@ final class LabAgents implements AutoCloseable {
     }
 
     /** Stops every runner (without handover) and clears the list; the lab stays. */
-    void stopAll() {
+    public void stopAll() {
         for (RunningVip vip : running) {
             vip.runner().stop(false);
         }

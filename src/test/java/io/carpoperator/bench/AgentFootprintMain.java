@@ -1,0 +1,86 @@
+package io.carpoperator.bench;
+
+import io.carpoperator.agent.AgentMetrics;
+import io.carpoperator.agent.DataPlaneEnvironment;
+import io.carpoperator.agent.VipRunner;
+import io.carpoperator.agent.VipSettings;
+import io.carpoperator.api.NodeState;
+import io.carpoperator.watchdog.ProbeKind;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * The agent's data plane alone, for {@link DataPlaneBench}'s memory figures: N VipRunners in one JVM, started inside a
+ * lab node (so no command prefix), with the scheduler the standalone agent uses. Prints "READY masters=M/N" once every
+ * runner is MASTER (or 60 s passed), then idles until a line or end of file on stdin, then stops every runner.
+ *
+ * <p>Usage: {@code AgentFootprintMain COUNT FIRST_ADDRESS_HOST PEER HEARTBEAT RUN_DIR PASSWORD} — VIP i (1-based)
+ * is 198.51.100.(FIRST_ADDRESS_HOST + i - 1)/24 with vhid i.
+ */
+public final class AgentFootprintMain {
+
+    private AgentFootprintMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int count = Integer.parseInt(args[0]);
+        int firstHost = Integer.parseInt(args[1]);
+        String peer = args[2];
+        String heartbeat = args[3];
+        Path runDir = Path.of(args[4]);
+        String password = args[5];
+        if (count < 1 || firstHost < 2 || firstHost + count - 1 > 254) {
+            throw new IllegalArgumentException("VIPs 198.51.100." + firstHost + ".." + (firstHost + count - 1)
+                    + " leave 198.51.100.0/24");
+        }
+
+        ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(4, r -> {
+            Thread t = new Thread(r, "carp-agent");
+            t.setDaemon(true);
+            return t;
+        });
+        AgentMetrics metrics = new AgentMetrics();
+        DataPlaneEnvironment env = DataPlaneEnvironment.forHost(runDir, List.of(), scheduler, metrics);
+        List<VipRunner> runners = new ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            // production defaults: advbase 1, probe interval 1 s, hold limit 2, recover after 2, both probe kinds
+            VipSettings settings = new VipSettings("bench-" + i, "198.51.100." + (firstHost + i - 1), 24, null, null, i,
+                    true, 1, 0, password, true, List.of(peer), List.of(heartbeat), List.of(),
+                    Set.of(ProbeKind.ICMP, ProbeKind.ARP), Duration.ofSeconds(1), 2, 2, Duration.ofSeconds(2));
+            runners.add(VipRunner.start(settings, report -> { }, env));
+        }
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        long masters = 0;
+        while (System.nanoTime() < deadline) {
+            masters = runners.stream().filter(r -> r.report().state() == NodeState.MASTER).count();
+            if (masters == count) {
+                break;
+            }
+            Thread.sleep(200);
+        }
+        System.out.println("READY masters=" + masters + "/" + count);
+        System.out.flush();
+
+        try (BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+            stdin.readLine();
+        } catch (IOException closed) {
+            // the benchmark went away: stop as if asked
+        }
+        for (VipRunner runner : runners) {
+            runner.stop(false);
+        }
+        scheduler.shutdownNow();
+        System.out.println("STOPPED");
+        System.exit(0);
+    }
+}
