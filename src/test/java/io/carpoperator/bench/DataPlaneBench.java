@@ -55,9 +55,11 @@ class DataPlaneBench {
     static final Duration AGENT_IDLE = Duration.ofSeconds(30);
     static final Duration UCARP_SETTLE = Duration.ofSeconds(10);
     static final Duration SAMPLE = Duration.ofSeconds(10);
-    /** The image's JAVA_OPTS (Dockerfile). */
-    static final List<String> IMAGE_JVM_FLAGS = List.of("-XX:+UseSerialGC", "-XX:MaxRAMPercentage=60",
-            "-XX:TieredStopAtLevel=1", "-Xss512k");
+    /** The agent pod's JAVA_OPTS (AgentManifests.AGENT_JVM_OPTIONS); -Dbench.agentJvm="..." tries others. */
+    static final List<String> IMAGE_JVM_FLAGS = List.of(System.getProperty("bench.agentJvm",
+            io.carpoperator.operator.AgentManifests.AGENT_JVM_OPTIONS).trim().split("\\s+"));
+    /** -Dbench.scenarios=footprint measures memory and CPU only. */
+    static final boolean OUTAGES = !"footprint".equals(System.getProperty("bench.scenarios", "all"));
     /**
      * MaxRAMPercentage is a share of the machine's 24 GB here, so the young generation grows large before the first
      * collection; a pod memory limit shrinks it. One extra row shows the largest count as under a 256 MiB limit.
@@ -87,7 +89,7 @@ class DataPlaneBench {
             scripts = writeSeedScripts(lab.runPrefix());
             bench("lab " + lab.runPrefix() + ", " + RUNS + " runs per system and scenario, systems interleaved run by run");
 
-            for (int run = 1; run <= RUNS; run++) {
+            for (int run = 1; OUTAGES && run <= RUNS; run++) {
                 record("failover", OURS, failoverOurs());
                 record("failover", PLAIN, failoverPlain());
                 record("handover", OURS, handoverOurs());
@@ -95,6 +97,7 @@ class DataPlaneBench {
                 record("isolation", OURS, isolationOurs());
                 bench("run " + run + "/" + RUNS + " done");
             }
+            if (OUTAGES) {
             isolationPlain();
 
             table("failover outage seen by the client, master killed hard (kill -9 of ucarp + link down), seconds",
@@ -104,6 +107,7 @@ class DataPlaneBench {
             table("isolation to withdraw (address gone from the isolated master; probe interval 1 s, hold limit 2), seconds",
                     "isolation");
             notes.forEach(DataPlaneBench::bench);
+            }
 
             footprint();
         } finally {
@@ -286,7 +290,9 @@ class DataPlaneBench {
         argv.addAll(List.of("-Djava.util.logging.manager=org.jboss.logmanager.LogManager", "-cp", testClassPath(),
                 AgentFootprintMain.class.getName(), Integer.toString(count), Integer.toString(FOOTPRINT_FIRST_HOST),
                 node2.address(), node2.heartbeatAddress(), runDir.resolve("run").toString(), PASSWORD));
-        Process agent = node1.start(node1.command(argv).redirectErrorStream(true).redirectOutput(log.toFile()));
+        ProcessBuilder command = node1.command(argv).redirectErrorStream(true).redirectOutput(log.toFile());
+        command.environment().putAll(io.carpoperator.operator.AgentManifests.AGENT_NATIVE_ENV);
+        Process agent = node1.start(command);
         try {
             String ready = awaitLine(log, "READY", Duration.ofSeconds(120));
             pause(AGENT_IDLE);
