@@ -91,19 +91,22 @@ public final class UcarpSupervisor {
         launch();
     }
 
+    /** No more restarts; hands back the running instance (or null) for the caller to end. */
+    private synchronized UcarpInstance detach() {
+        wanted = false;
+        cancelPendingRestart();
+        UcarpInstance running = current;
+        current = null;
+        generation++;
+        return running;
+    }
+
     /**
      * Stops taking part in CARP: SIGTERM (ucarp runs the down hook unless BACKUP), SIGKILL after
      * {@link #STOP_GRACE}, then makes sure the address is gone. Blocks until ucarp has exited.
      */
     public void stop() {
-        UcarpInstance running;
-        synchronized (this) {
-            wanted = false;
-            cancelPendingRestart();
-            running = current;
-            current = null;
-            generation++;
-        }
+        UcarpInstance running = detach();
         if (running != null && running.isAlive()) {
             LOG.infof("%s: stopping ucarp pid %d", label, running.pid());
             running.stop(STOP_GRACE);
@@ -116,14 +119,7 @@ public final class UcarpSupervisor {
      * runs, so the address is removed here; no restart follows.
      */
     public void kill() {
-        UcarpInstance running;
-        synchronized (this) {
-            wanted = false;
-            cancelPendingRestart();
-            running = current;
-            current = null;
-            generation++;
-        }
+        UcarpInstance running = detach();
         if (running != null && running.isAlive()) {
             LOG.infof("%s: killing ucarp pid %d", label, running.pid());
             running.kill();

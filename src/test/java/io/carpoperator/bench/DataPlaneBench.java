@@ -11,12 +11,12 @@ import io.carpoperator.lab.Lab;
 import io.carpoperator.lab.LabNode;
 import io.carpoperator.lab.LabTopology;
 import io.carpoperator.lab.OutageReport;
+import io.carpoperator.lab.SeedHooks;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -86,7 +86,7 @@ class DataPlaneBench {
             agents = new LabAgents(lab);
             node1 = lab.node(1);
             node2 = lab.node(2);
-            scripts = writeSeedScripts(lab.runPrefix());
+            scripts = SeedHooks.write(lab.runPrefix());
             bench("lab " + lab.runPrefix() + ", " + RUNS + " runs per system and scenario, systems interleaved run by run");
 
             for (int run = 1; OUTAGES && run <= RUNS; run++) {
@@ -467,7 +467,7 @@ class DataPlaneBench {
     private Process startPlainUcarp(LabNode node, int vhid, String vip, int skew) {
         ProcessBuilder builder = node.command(List.of("ucarp", "-i", node.vipInterface(), "-s", node.address(),
                 "-v", Integer.toString(vhid), "-p", PASSWORD, "-a", vip, "-b", "1", "-k", Integer.toString(skew), "-P", "-z",
-                "-u", scripts.resolve("vip-up.sh").toString(), "-d", scripts.resolve("vip-down.sh").toString(),
+                "-u", scripts.resolve(SeedHooks.UP).toString(), "-d", scripts.resolve(SeedHooks.DOWN).toString(),
                 "-x", Integer.toString(LabTopology.PREFIX_LENGTH)))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD);
@@ -589,18 +589,7 @@ class DataPlaneBench {
 
     // ---- scripts -----------------------------------------------------------------------------------------------
 
-    /** The seed's hooks: add or delete the address, nothing else; the directory name carries the run prefix. */
-    private static Path writeSeedScripts(String runPrefix) throws IOException {
-        Path dir = Files.createTempDirectory(runPrefix + "-seed-scripts-");
-        writeScript(dir.resolve("vip-up.sh"), "#!/bin/sh\nexec ip addr add \"$2/$3\" dev \"$1\"\n");
-        writeScript(dir.resolve("vip-down.sh"), "#!/bin/sh\nexec ip addr del \"$2/$3\" dev \"$1\"\n");
-        return dir;
-    }
 
-    private static void writeScript(Path file, String body) throws IOException {
-        Files.writeString(file, body);
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
-    }
 
     private static void deleteTree(Path dir) throws IOException {
         if (dir == null || !Files.exists(dir)) {

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,7 +39,7 @@ class LabIT {
         Optional<String> reason = Lab.unavailableReason();
         Assumptions.assumeTrue(reason.isEmpty(), () -> "skipped: " + reason.orElse(""));
         lab = Lab.builder().nodes(2).build();
-        scripts = writeUpDownScripts(lab.runPrefix());
+        scripts = SeedHooks.write(lab.runPrefix());
     }
 
     @AfterAll
@@ -186,7 +185,7 @@ class LabIT {
     @Order(6)
     void closeRemovesEveryNamespaceAndProcessOfTheRun() throws IOException {
         Lab own = Lab.builder().nodes(1).build();
-        Path ownScripts = writeUpDownScripts(own.runPrefix());
+        Path ownScripts = SeedHooks.write(own.runPrefix());
         try {
             Process ucarp = startPlainUcarp(own.node(1), ownScripts, own);
             assertThat(ucarp.isAlive()).isTrue();
@@ -263,25 +262,14 @@ class LabIT {
         Path log = scripts.resolve("ucarp-" + node.name() + ".log");
         ProcessBuilder builder = node.command(List.of("ucarp", "-i", node.vipInterface(), "-s", node.address(),
                 "-v", "99", "-p", "labpass", "-a", VIP, "-b", "1", "-P", "-z",
-                "-u", scripts.resolve("vip-up.sh").toString(), "-d", scripts.resolve("vip-down.sh").toString(),
+                "-u", scripts.resolve(SeedHooks.UP).toString(), "-d", scripts.resolve(SeedHooks.DOWN).toString(),
                 "-x", Integer.toString(LabTopology.PREFIX_LENGTH)))
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         return node.start(builder);
     }
 
-    /** Seed-style hooks; the directory name carries the run prefix so leftover processes are easy to find. */
-    private static Path writeUpDownScripts(String runPrefix) throws IOException {
-        Path dir = Files.createTempDirectory(runPrefix + "-scripts-");
-        writeScript(dir.resolve("vip-up.sh"), "#!/bin/sh\nexec ip addr add \"$2/$3\" dev \"$1\"\n");
-        writeScript(dir.resolve("vip-down.sh"), "#!/bin/sh\nexec ip addr del \"$2/$3\" dev \"$1\"\n");
-        return dir;
-    }
 
-    private static void writeScript(Path file, String body) throws IOException {
-        Files.writeString(file, body);
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
-    }
 
     private static List<String> processesMentioning(String text) throws IOException {
         List<String> found = new ArrayList<>();
