@@ -45,6 +45,7 @@ public class CarpMain implements QuarkusApplication {
     Instance<KubernetesClient> kubernetesClient;
 
     private volatile ClusterAgent clusterAgent;
+    private volatile Runnable standaloneShutdown;
 
     public static void main(String... args) {
         Quarkus.run(CarpMain.class, args);
@@ -70,7 +71,7 @@ public class CarpMain implements QuarkusApplication {
                 return 0;
             case "agent":
                 if (rest.length > 0 && rest[0].equals("--standalone")) {
-                    return StandaloneAgent.run(Arrays.copyOfRange(rest, 1, rest.length));
+                    return StandaloneAgent.run(Arrays.copyOfRange(rest, 1, rest.length), hook -> standaloneShutdown = hook);
                 }
                 return runClusterAgent(rest);
             default:
@@ -124,6 +125,10 @@ public class CarpMain implements QuarkusApplication {
         ClusterAgent agent = clusterAgent;
         if (agent != null) {
             agent.close();
+        }
+        Runnable standalone = standaloneShutdown;
+        if (standalone != null) {
+            standalone.run();
         }
     }
 }

@@ -25,10 +25,22 @@ public final class StandaloneAgent {
 
     /** Blocks until the JVM is asked to stop; returns the exit code (2 for a bad command line). */
     public static int run(String[] args) {
-        return run(args, System.out, System.err);
+        return run(args, System.out, System.err, hook -> Runtime.getRuntime().addShutdownHook(new Thread(hook, "carp-agent-shutdown")));
+    }
+
+    /**
+     * @param onShutdown registers the handover to run when the process is asked to stop; under Quarkus that is its
+     *                   ShutdownEvent, which runs before logging is closed, so the handover's lines are not lost
+     */
+    public static int run(String[] args, java.util.function.Consumer<Runnable> onShutdown) {
+        return run(args, System.out, System.err, onShutdown);
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(args, out, err, hook -> Runtime.getRuntime().addShutdownHook(new Thread(hook, "carp-agent-shutdown")));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err, java.util.function.Consumer<Runnable> onShutdown) {
         StandaloneOptions options;
         try {
             options = StandaloneOptions.parse(args);
@@ -61,10 +73,11 @@ public final class StandaloneAgent {
         }
         CountDownLatch stopped = new CountDownLatch(1);
         AgentHttpServer server = http;
-        Thread shutdown = new Thread(() -> {
+        onShutdown.accept(() -> {
             LOG.infof("%s: shutting down", runner.label());
             try {
                 runner.stop(true);
+                LOG.infof("%s: stopped; the address is released", runner.label());
             } finally {
                 if (server != null) {
                     server.close();
@@ -72,8 +85,7 @@ public final class StandaloneAgent {
                 scheduler.shutdownNow();
                 stopped.countDown();
             }
-        }, "carp-agent-shutdown");
-        Runtime.getRuntime().addShutdownHook(shutdown);
+        });
         try {
             stopped.await();
         } catch (InterruptedException e) {
