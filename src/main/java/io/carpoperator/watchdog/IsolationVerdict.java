@@ -8,9 +8,10 @@ package io.carpoperator.watchdog;
  * Every other combination is HEALTHY; in particular when the heartbeat fails too we cannot tell our own
  * isolation from a dead neighbourhood, so we keep the address, as the seed does.
  *
- * <p>Without heartbeat targets nothing proves that the peer is alive, so the heartbeat condition is
- * dropped: ISOLATED iff every configured peer and isolation host failed. With neither peers nor
- * isolation hosts configured there is no evidence about the VIP network at all: always HEALTHY.
+ * <p>Without heartbeat targets nothing proves that the peer is alive, so an unreachable peer alone proves
+ * nothing: it may simply have died, and withdrawing then would leave nobody holding the address. The
+ * isolation hosts decide instead: ISOLATED iff at least one isolation host is configured and every
+ * isolation host and every peer failed. With no heartbeat and no isolation host: always HEALTHY.
  */
 public enum IsolationVerdict {
     ISOLATED,
@@ -24,6 +25,9 @@ public enum IsolationVerdict {
             return HEALTHY;
         }
         if (round.hasHeartbeats() && !round.heartbeatAnswered()) {
+            return HEALTHY;
+        }
+        if (!round.hasHeartbeats() && !round.hasIsolationHosts()) {
             return HEALTHY;
         }
         return ISOLATED;

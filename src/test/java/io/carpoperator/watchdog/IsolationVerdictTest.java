@@ -19,11 +19,12 @@ class IsolationVerdictTest {
             "fail, fail, ok,   HEALTHY",
             "ok,   fail, fail, HEALTHY",
             "ok,   fail, ok,   HEALTHY",
-            // no heartbeat configured: nothing proves the peer alive, so the VIP network alone decides
+            // no heartbeat configured: nothing proves the peer alive, so the isolation hosts decide
             "fail, -,    fail, ISOLATED",
             "ok,   -,    fail, HEALTHY",
             "fail, -,    ok,   HEALTHY",
-            "fail, -,    -,    ISOLATED",
+            // only a peer, and it is silent: it may just have died; withdrawing would leave nobody with the address
+            "fail, -,    -,    HEALTHY",
             "-,    -,    fail, ISOLATED",
             // heartbeat configured but only one side of the VIP network probed
             "fail, ok,   -,    ISOLATED",

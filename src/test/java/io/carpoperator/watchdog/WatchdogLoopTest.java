@@ -21,6 +21,7 @@ class WatchdogLoopTest {
     private static final ProbeTarget PEER = ProbeTarget.icmp(TargetRole.PEER, "198.51.100.12");
     private static final ProbeTarget GATEWAY = ProbeTarget.icmp(TargetRole.ISOLATION_HOST, "198.51.100.1");
     private static final ProbeTarget HEARTBEAT = ProbeTarget.icmp(TargetRole.HEARTBEAT, "203.0.113.12");
+    private static final ProbeTarget SLOW_HOST = ProbeTarget.icmp(TargetRole.ISOLATION_HOST, "198.51.100.1");
 
     private final ManualScheduler scheduler = new ManualScheduler();
     private final Set<String> unreachable = new HashSet<>();
@@ -93,19 +94,19 @@ class WatchdogLoopTest {
                     CompletableFuture<ProbeResult> f = new CompletableFuture<>();
                     inFlight.add(f);
                     return f;
-                }, () -> List.of(PEER), scheduler, scheduler.clock(), (round, step) -> steps.add(step));
+                }, () -> List.of(PEER, SLOW_HOST), scheduler, scheduler.clock(), (round, step) -> steps.add(step));
         try {
             slow.start();
             scheduler.runDueTasks();
             scheduler.advance(INTERVAL);
-            assertThat(inFlight).as("the tick at 1s found the first round still running").hasSize(1);
+            assertThat(inFlight).as("the tick at 1s found the first round still running").hasSize(2);
 
             scheduler.advance(Duration.ofMillis(100));
             assertThat(steps).hasSize(1);
-            assertThat(steps.get(0).reason()).isEqualTo("isolated 1/2: peer 198.51.100.12 unreachable");
+            assertThat(steps.get(0).reason()).isEqualTo("isolated 1/2: peer 198.51.100.12 unreachable, isolation host 198.51.100.1 unreachable");
 
             scheduler.advance(Duration.ofMillis(900));
-            assertThat(inFlight).hasSize(2);
+            assertThat(inFlight).hasSize(4);
         } finally {
             slow.close();
         }
