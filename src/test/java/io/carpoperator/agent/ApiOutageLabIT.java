@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.carpoperator.api.NodeState;
-import io.carpoperator.api.ProbeType;
 import io.carpoperator.api.ResolvedConfig;
 import io.carpoperator.api.SecretKeyRef;
 import io.carpoperator.api.VirtualIP;
@@ -16,7 +15,6 @@ import io.carpoperator.lab.Lab;
 import io.carpoperator.lab.LabNode;
 import io.carpoperator.lab.OutageReport;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
@@ -24,13 +22,11 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -87,6 +83,7 @@ class ApiOutageLabIT {
                 assertThat(outage.duration()).isLessThan(Duration.ofSeconds(4));
             }
             assertThat(agents.get(1).runningVips()).as("the backup's agent kept its configuration").containsKey("web");
+            agents.forEach(ClusterAgent::close); // while the lab's namespaces still exist, so the release can run
         } finally {
             agents.forEach(ClusterAgent::close);
             scheduler.shutdownNow();
@@ -101,31 +98,19 @@ class ApiOutageLabIT {
     private static void installVirtualIP(KubernetesClient client, LabNode preferred, LabNode other) throws Exception {
         var crd = client.getKubernetesSerialization().unmarshal(Files.readString(CrdFiles.COMMITTED), CustomResourceDefinition.class);
         client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
-        client.secrets().inNamespace("carp-system").resource(new SecretBuilder().withNewMetadata().withName("carp-password")
-                .withNamespace("carp-system").endMetadata()
-                .withData(Map.of("password", Base64.getEncoder().encodeToString("lab-secret".getBytes(StandardCharsets.UTF_8))))
-                .build()).create();
+        client.secrets().inNamespace(AgentFixtures.NAMESPACE)
+                .resource(AgentFixtures.secret(AgentFixtures.SECRET, AgentFixtures.KEY, "lab-secret")).create();
         VirtualIP vip = new VirtualIP();
         vip.setMetadata(new ObjectMetaBuilder().withName("web").build());
         VirtualIPSpec spec = new VirtualIPSpec();
         spec.address = VIP + "/24";
-        spec.passwordSecretRef = new SecretKeyRef("carp-password", "password");
+        spec.passwordSecretRef = new SecretKeyRef(AgentFixtures.SECRET, AgentFixtures.KEY);
         vip.setSpec(spec);
         client.resources(VirtualIP.class).resource(vip).create();
 
-        ResolvedConfig resolved = new ResolvedConfig();
-        resolved.generation = 1L;
-        resolved.address = spec.address;
-        resolved.vhid = 10;
+        ResolvedConfig resolved = AgentFixtures.resolved(spec.address, 10);
         resolved.preempt = true;
-        resolved.advertisementIntervalSeconds = 1;
-        resolved.passwordSecretRef = spec.passwordSecretRef;
-        resolved.isolationEnabled = true;
-        resolved.isolationHosts = List.of();
         resolved.probeIntervalMillis = 500;
-        resolved.holdLimit = 2;
-        resolved.recoverAfter = 2;
-        resolved.probes = List.of(ProbeType.ICMP, ProbeType.ARP);
         resolved.gratuitousArpIntervalSeconds = 2;
         resolved.nodes.add(new ResolvedConfig.ResolvedNode(preferred.name(), 0));
         resolved.nodes.add(new ResolvedConfig.ResolvedNode(other.name(), 10));
