@@ -73,6 +73,27 @@ public final class Lab implements AutoCloseable {
         return removeStale(RunMarker.DEFAULT_DIRECTORY);
     }
 
+    /** Labs whose owner is alive, as "carplab-1a2b3c (pid 123)": a machine holds one lab at a time (it owns 203.0.113.1). */
+    public static List<String> liveRuns() {
+        return liveRuns(RunMarker.DEFAULT_DIRECTORY);
+    }
+
+    static List<String> liveRuns(Path markerDirectory) {
+        List<String> live = new ArrayList<>();
+        if (!Files.isDirectory(markerDirectory)) {
+            return live;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(markerDirectory, "carplab-*.pid")) {
+            for (Path file : files) {
+                RunMarker.read(file).filter(RunMarker::ownerAlive)
+                        .ifPresent(marker -> live.add(marker.runPrefix() + " (pid " + marker.pid() + ")"));
+            }
+        } catch (IOException e) {
+            LOG.warnf("Cannot scan %s for running labs: %s", markerDirectory, e.getMessage());
+        }
+        return live;
+    }
+
     static List<String> removeStale(Path markerDirectory) {
         List<String> removed = new ArrayList<>();
         if (!Files.isDirectory(markerDirectory)) {
@@ -210,6 +231,11 @@ public final class Lab implements AutoCloseable {
                 throw new LabException(reason);
             });
             removeStale(markerDirectory);
+            List<String> live = liveRuns(markerDirectory);
+            if (!live.isEmpty()) {
+                throw new LabException("another lab is running: " + String.join(", ", live)
+                        + "; a machine holds one lab at a time (each owns 203.0.113.1), wait for it or stop that process");
+            }
             Lab lab = new Lab(nodeCount, markerDirectory);
             lab.create();
             return lab;

@@ -1,6 +1,7 @@
 package io.carpoperator.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
@@ -236,6 +237,19 @@ class LabIT {
             NetnsCommands.run(List.of("ip", "netns", "del", namespace));
             Files.deleteIfExists(marker);
         }
+    }
+
+    @Test
+    @Order(8)
+    void aSecondLabIsRefusedWhileOneIsRunningAndLeavesNothingBehind() {
+        List<String> before = LabTeardown.namespacesOf("carplab");
+
+        assertThatThrownBy(() -> Lab.builder().nodes(1).build())
+                .isInstanceOf(LabException.class)
+                .hasMessageContaining("another lab is running: " + lab.runPrefix());
+
+        assertThat(Lab.liveRuns()).anyMatch(run -> run.startsWith(lab.runPrefix()));
+        assertThat(LabTeardown.namespacesOf("carplab")).containsExactlyInAnyOrderElementsOf(before);
     }
 
     /** A prefix no live lab uses: reusing a live one would let the fake marker condemn a real lab. */

@@ -1,0 +1,178 @@
+package io.carpoperator.demo;
+
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * The demo's Kubernetes API: the Fabric8 mock server in CRUD mode, in this JVM, on 127.0.0.1, preloaded with the
+ * committed CRD, plus what kubectl needs from a real server (discovery documents and server-side tables).
+ */
+final class DemoApiServer implements AutoCloseable {
+    static final String CRD_RESOURCE = "/crds/virtualips.carp-operator.io-v1.yml";
+    private static final Logger LOG = Logger.getLogger(DemoApiServer.class);
+
+    private final KubernetesMockServer server;
+    private final KubernetesClient client;
+    private final String url;
+
+    private DemoApiServer(KubernetesMockServer server, KubernetesClient client, String url) {
+        this.server = server;
+        this.client = client;
+        this.url = url;
+    }
+
+    /** Starts on a free port of 127.0.0.1 (or the given one) with the CRD loaded. */
+    static DemoApiServer start(int port, Clock clock) {
+        CustomResourceDefinition crd = loadCrd();
+        var dispatcher = new KubectlFriendlyDispatcher(List.of(crd), clock);
+        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
+        server.init(InetAddress.getLoopbackAddress(), port);
+        String url = "http://127.0.0.1:" + server.getPort();
+        dispatcher.setServerAddress("127.0.0.1:" + server.getPort());
+        KubernetesClient client = new KubernetesClientBuilder()
+                .withConfig(new io.fabric8.kubernetes.client.ConfigBuilder().withMasterUrl(url).withTrustCerts(true)
+                        .withNamespace("default").withRequestRetryBackoffLimit(0).build())
+                .build();
+        client.resource(crd).create();
+        LOG.infof("in-process API server (Fabric8 mock, CRUD mode) on %s", url);
+        return new DemoApiServer(server, client, url);
+    }
+
+    static CustomResourceDefinition loadCrd() {
+        try (InputStream in = DemoApiServer.class.getResourceAsStream(CRD_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("the jar lacks " + CRD_RESOURCE + " (built without crds/ on the resource path?)");
+            }
+            return Serialization.unmarshal(in, CustomResourceDefinition.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    String url() {
+        return url;
+    }
+
+    /** A client for the operator and the agents of this JVM. */
+    KubernetesClient client() {
+        return client;
+    }
+
+    /** Writes a kubeconfig (0600) pointing kubectl at this server. */
+    Path writeKubeconfig(Path file) throws IOException {
+        String config = """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: carp-demo
+                  cluster:
+                    server: %s
+                contexts:
+                - name: carp-demo
+                  context:
+                    cluster: carp-demo
+                    user: carp-demo
+                current-context: carp-demo
+                users:
+                - name: carp-demo
+                  user:
+                    token: carp-demo
+                """.formatted(url);
+        Files.createDirectories(file.getParent());
+        Files.deleteIfExists(file);
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, config, StandardCharsets.UTF_8);
+        return file;
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        server.destroy();
+    }
+
+    /** CRUD for resources; discovery and Table answers where kubectl needs them. */
+    static final class KubectlFriendlyDispatcher extends KubernetesCrudDispatcher {
+        private final List<CustomResourceDefinition> crds;
+        private final Clock clock;
+        private final ServerSideTable tables;
+        private volatile ApiDiscovery discovery;
+
+        KubectlFriendlyDispatcher(List<CustomResourceDefinition> crds, Clock clock) {
+            this.crds = crds;
+            this.clock = clock;
+            Map<String, List<CustomResourceColumnDefinition>> columns = new HashMap<>();
+            for (CustomResourceDefinition crd : crds) {
+                crd.getSpec().getVersions().stream().filter(v -> v.getAdditionalPrinterColumns() != null).findFirst()
+                        .ifPresent(v -> columns.put(crd.getSpec().getNames().getKind(), v.getAdditionalPrinterColumns()));
+            }
+            this.tables = new ServerSideTable(columns);
+            this.discovery = new ApiDiscovery("127.0.0.1", crds);
+        }
+
+        void setServerAddress(String address) {
+            this.discovery = new ApiDiscovery(address, crds);
+        }
+
+        @Override
+        public MockResponse dispatch(RecordedRequest request) {
+            String path = request.getPath();
+            String bare = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
+            if ("GET".equals(request.getMethod())) {
+                Optional<String> document = discovery.answer(bare);
+                if (document.isPresent()) {
+                    return json(200, document.get());
+                }
+            }
+            MockResponse response = super.dispatch(request);
+            if (wantsTable(request, path) && response.code() == 200) {
+                try {
+                    return json(200, tables.render(new String(response.getBody().getBytes(), StandardCharsets.UTF_8), kindOf(bare), clock.instant()));
+                } catch (IOException | RuntimeException e) {
+                    LOG.debugf("cannot render a table for %s: %s", path, e.getMessage());
+                }
+            }
+            return response;
+        }
+
+        /** The kind a GET path lists or reads: the resource segment after the group version (and namespace). */
+        private String kindOf(String path) {
+            String[] segments = path.split("/");
+            return discovery.resources().stream()
+                    .filter(r -> java.util.Arrays.asList(segments).contains(r.plural()))
+                    .map(ApiDiscovery.Resource::kind).findFirst().orElse("");
+        }
+
+        private static boolean wantsTable(RecordedRequest request, String path) {
+            String accept = request.getHeader("Accept");
+            return "GET".equals(request.getMethod()) && accept != null && accept.contains("as=Table") && !path.contains("watch=");
+        }
+
+        private static MockResponse json(int code, String body) {
+            return new MockResponse().setResponseCode(code).setHeader("Content-Type", "application/json").setBody(body);
+        }
+    }
+}
