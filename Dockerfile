@@ -12,6 +12,8 @@ COPY pom.xml .
 RUN mvn -B -q dependency:go-offline || true
 COPY src src
 COPY crds crds
+# the demo mode preloads the CRD and applies the sample from the jar
+COPY deploy/samples deploy/samples
 RUN mvn -B -q package -DskipTests
 
 FROM ${BASE_IMAGE}
@@ -20,10 +22,11 @@ LABEL org.opencontainers.image.title="carp-operator" \
       org.opencontainers.image.description="Floating IPs for bare-metal Kubernetes: CARP (ucarp) failover with an isolation watchdog" \
       org.opencontainers.image.version="${VERSION}" \
       org.opencontainers.image.licenses="Apache-2.0"
-# ucarp and the probes' tools are the data plane; coreutils brings stdbuf for line-buffered ucarp output.
+# ucarp and the probes' tools are the data plane; coreutils brings stdbuf for line-buffered ucarp output; procps
+# (sysctl) is for the demo's lab.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      openjdk-17-jre-headless ucarp iproute2 iputils-ping iputils-arping coreutils \
+      openjdk-17-jre-headless ucarp iproute2 iputils-ping iputils-arping coreutils procps \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --uid 10001 --no-create-home --shell /usr/sbin/nologin carp
 COPY --from=build /src/target/quarkus-app/ /opt/carp-operator/

@@ -7,6 +7,8 @@ import io.carpoperator.agent.ClusterAgent;
 import io.carpoperator.agent.DataPlaneEnvironment;
 import io.carpoperator.agent.StandaloneAgent;
 import io.carpoperator.agent.VipRunnerFactory;
+import io.carpoperator.demo.DemoRun;
+import io.carpoperator.operator.OperatorSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
@@ -36,6 +38,9 @@ public class CarpMain implements QuarkusApplication {
                          CARP_AGENT_HEALTH_PORT, CARP_STATUS_STALENESS)
               agent --standalone [UCARP AND WATCHDOG FLAGS]
                          run one VIP without Kubernetes, seed-compatible flags (see agent --standalone --help)
+              demo [--scenario NAME] [--hold]
+                         as root: a three-node lab with real ucarp, an in-process Kubernetes API, the operator and
+                         one agent per node, playing failover, isolation and handover (see demo --help)
             """;
 
     @Inject
@@ -43,6 +48,11 @@ public class CarpMain implements QuarkusApplication {
 
     @Inject
     Instance<KubernetesClient> kubernetesClient;
+
+    @Inject
+    Instance<OperatorSettings> operatorSettings;
+
+    private volatile DemoRun demo;
 
     private volatile ClusterAgent clusterAgent;
     private volatile Runnable standaloneShutdown;
@@ -74,6 +84,10 @@ public class CarpMain implements QuarkusApplication {
                     return StandaloneAgent.run(Arrays.copyOfRange(rest, 1, rest.length), hook -> standaloneShutdown = hook);
                 }
                 return runClusterAgent(rest);
+            case "demo":
+                DemoRun run = new DemoRun(operatorSettings.get(), System.out, System.err);
+                demo = run;
+                return run.run(List.of(rest));
             default:
                 System.err.println("carp-operator: unknown mode '" + mode + "'\n" + USAGE);
                 return USAGE_ERROR;
@@ -125,6 +139,10 @@ public class CarpMain implements QuarkusApplication {
         ClusterAgent agent = clusterAgent;
         if (agent != null) {
             agent.close();
+        }
+        DemoRun run = demo;
+        if (run != null) {
+            run.shutdown();
         }
         Runnable standalone = standaloneShutdown;
         if (standalone != null) {

@@ -81,7 +81,7 @@ final class DemoApiServer implements AutoCloseable {
         return client;
     }
 
-    /** Writes a kubeconfig (0600) pointing kubectl at this server. */
+    /** Writes a kubeconfig (0644: it holds no secret) pointing kubectl at this server. */
     Path writeKubeconfig(Path file) throws IOException {
         String config = """
                 apiVersion: v1
@@ -103,7 +103,7 @@ final class DemoApiServer implements AutoCloseable {
                 """.formatted(url);
         Files.createDirectories(file.getParent());
         Files.deleteIfExists(file);
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
         Files.writeString(file, config, StandardCharsets.UTF_8);
         return file;
     }
