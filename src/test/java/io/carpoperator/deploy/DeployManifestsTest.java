@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
@@ -155,5 +156,38 @@ class DeployManifestsTest {
     private static boolean allows(List<PolicyRule> rules, String group, String resource, String verb) {
         return rules.stream().anyMatch(r -> r.getApiGroups().contains(group) && r.getResources().contains(resource)
                 && r.getVerbs().contains(verb) && (r.getResourceNames() == null || r.getResourceNames().isEmpty() || !verb.equals("create")));
+    }
+
+    /** Seen on the operator's /q/metrics (JOSDK's Micrometer metrics through QOSDK) with a VirtualIP reconciled. */
+    private static final Set<String> OPERATOR_METRICS = Set.of("reconciliations_started_total", "reconciliations_success_total",
+            "reconciliations_failure_total", "reconciliations_execution_duration_seconds_bucket", "reconciliations_queue",
+            "reconciliations_active", "custom_resources");
+
+    @Test
+    void grafanaDashboardQueriesOnlyMetricsTheAgentAndTheOperatorExport() throws IOException {
+        Set<String> exported = new java.util.HashSet<>(OPERATOR_METRICS);
+        java.util.regex.Matcher help = java.util.regex.Pattern.compile("(?m)^# TYPE (\\S+) ")
+                .matcher(new io.carpoperator.agent.AgentMetrics().render());
+        while (help.find()) {
+            exported.add(help.group(1));
+        }
+        var dashboard = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(Files.readString(Path.of("deploy/monitoring/grafana-dashboard.json")));
+        List<String> queried = new ArrayList<>();
+        for (var panel : dashboard.get("panels")) {
+            assertThat(panel.path("targets").size()).as("panel %s has queries", panel.path("title")).isPositive();
+            for (var target : panel.get("targets")) {
+                java.util.regex.Matcher metric = java.util.regex.Pattern.compile("\\b(carp_[a-z_]+|reconciliations_[a-z_]+|custom_resources)\\b")
+                        .matcher(target.path("expr").asText());
+                while (metric.find()) {
+                    queried.add(metric.group(1));
+                }
+            }
+        }
+        assertThat(queried).as("metrics the dashboard queries").isNotEmpty().allMatch(exported::contains, "is exported");
+        assertThat(exported.stream().filter(m -> m.startsWith("carp_")).toList()).as("every agent metric has a panel")
+                .allMatch(queried::contains, "is on the dashboard");
+        assertThat(Files.readString(Path.of("deploy/monitoring/podmonitors.yaml")))
+                .as("the dashboard groups agents by node").contains("targetLabel: node");
     }
 }
