@@ -9,6 +9,10 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.io.IOException;
@@ -20,15 +24,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 
 /**
  * The demo's Kubernetes API: the Fabric8 mock server in CRUD mode, in this JVM, on 127.0.0.1, preloaded with the
- * committed CRD, plus what kubectl needs from a real server (discovery documents and server-side tables).
+ * committed CRD, plus what kubectl needs from a real server (discovery documents and server-side tables) and a real
+ * server's encoding of a Secret's stringData.
  */
 final class DemoApiServer implements AutoCloseable {
     static final String CRD_RESOURCE = "/crds/virtualips.carp-operator.io-v1.yml";
@@ -116,6 +123,8 @@ final class DemoApiServer implements AutoCloseable {
 
     /** CRUD for resources; discovery and Table answers where kubectl needs them. */
     static final class KubectlFriendlyDispatcher extends KubernetesCrudDispatcher {
+        private static final ObjectMapper JSON = new ObjectMapper();
+        private static final Pattern SECRETS = Pattern.compile("/api/v1/namespaces/[^/]+/secrets(/[^/]+)?");
         private final List<CustomResourceDefinition> crds;
         private final Clock clock;
         private final ServerSideTable tables;
@@ -147,7 +156,7 @@ final class DemoApiServer implements AutoCloseable {
                     return json(200, document.get());
                 }
             }
-            MockResponse response = super.dispatch(request);
+            MockResponse response = super.dispatch(withSecretDataEncoded(request, bare));
             if (wantsTable(request, path) && response.code() == 200) {
                 try {
                     return json(200, tables.render(new String(response.getBody().getBytes(), StandardCharsets.UTF_8), kindOf(bare), clock.instant()));
@@ -156,6 +165,32 @@ final class DemoApiServer implements AutoCloseable {
                 }
             }
             return response;
+        }
+
+        /**
+         * A real API server stores a Secret's stringData base64-encoded under data; the mock server would keep it
+         * as sent, and the operator (which reads data) would find no password. Creates and replaces only.
+         */
+        private static RecordedRequest withSecretDataEncoded(RecordedRequest request, String bare) {
+            boolean write = "POST".equals(request.getMethod()) || "PUT".equals(request.getMethod());
+            if (!write || !SECRETS.matcher(bare).matches() || request.getBody() == null) {
+                return request;
+            }
+            String body = new String(request.getBody().getBytes(), StandardCharsets.UTF_8); // getUtf8Body() would consume it
+            if (!body.contains("stringData")) {
+                return request;
+            }
+            try {
+                ObjectNode secret = (ObjectNode) JSON.readTree(body);
+                JsonNode plain = secret.remove("stringData");
+                ObjectNode data = secret.has("data") && secret.get("data").isObject() ? (ObjectNode) secret.get("data") : secret.putObject("data");
+                plain.fields().forEachRemaining(field -> data.put(field.getKey(),
+                        Base64.getEncoder().encodeToString(field.getValue().asText().getBytes(StandardCharsets.UTF_8))));
+                return new RecordedRequest(request.getHttpVersion(), request.method(), request.getPath(), request.getHeaders(),
+                        new Buffer(JSON.writeValueAsBytes(secret)));
+            } catch (IOException | ClassCastException e) {
+                return request;
+            }
         }
 
         /** The kind a GET path lists or reads: the resource segment after the group version (and namespace). */

@@ -22,11 +22,8 @@ import io.javaoperatorsdk.operator.Operator;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -83,24 +80,13 @@ final class DemoCluster implements AutoCloseable {
         return cluster;
     }
 
-    /**
-     * The sample Secret as the API server would store it: the mock server does not turn stringData into data
-     * the way a real one does.
-     */
+    /** deploy/samples/carp-password-secret.yaml as written (stringData); the API server stores it as data. */
     static Secret samplePasswordSecret() {
         try (InputStream in = DemoCluster.class.getResourceAsStream(SECRET_RESOURCE)) {
             if (in == null) {
                 throw new IllegalStateException("the jar lacks " + SECRET_RESOURCE);
             }
-            Secret secret = Serialization.unmarshal(in, Secret.class);
-            Map<String, String> data = new HashMap<>(secret.getData() == null ? Map.of() : secret.getData());
-            if (secret.getStringData() != null) {
-                secret.getStringData().forEach((key, value) ->
-                        data.put(key, Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8))));
-            }
-            secret.setData(data);
-            secret.setStringData(null);
-            return secret;
+            return Serialization.unmarshal(in, Secret.class);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -68,6 +68,17 @@ class DemoApiServerTest {
     }
 
     @Test
+    void aSecretsStringDataIsStoredAsDataLikeARealApiServerDoes() {
+        api.client().secrets().inNamespace("carp-system").resource(DemoCluster.samplePasswordSecret()).create();
+
+        var stored = api.client().secrets().inNamespace("carp-system").withName("carp-password").get();
+
+        assertThat(stored.getStringData()).isNullOrEmpty();
+        assertThat(new String(java.util.Base64.getDecoder().decode(stored.getData().get("password")), StandardCharsets.UTF_8))
+                .isEqualTo("change-me-now");
+    }
+
+    @Test
     void ageReadsLikeKubectls() {
         assertThat(ServerSideTable.age(Duration.ofSeconds(45))).isEqualTo("45s");
         assertThat(ServerSideTable.age(Duration.ofSeconds(192))).isEqualTo("3m12s");
@@ -98,6 +109,10 @@ class DemoApiServerTest {
                 .containsPattern("web\\s+198\\.51\\.100\\.20/24");
         assertThat(kubectl(kubectl.get(), kubeconfig, "get", "vip", "web", "-o", "yaml")).contains("address: 198.51.100.20/24");
         assertThat(kubectl(kubectl.get(), kubeconfig, "get", "nodes")).containsPattern("No resources found|NAME");
+
+        assertThat(kubectl(kubectl.get(), kubeconfig, "apply", "-k", "deploy/samples/")).contains("secret/carp-password created")
+                .contains("virtualip.carp-operator.io/carp99 created");
+        assertThat(api.client().secrets().inNamespace("carp-system").withName("carp-password").get().getData()).containsKey("password");
     }
 
     private String get(String path, String accept) throws Exception {

@@ -116,6 +116,24 @@ class DemoIT {
     }
 
     @Test
+    void theNextDemoRemovesWhatAKilledOneLeftBehind() throws Exception {
+        Demo killed = Demo.start("--scenario", "election", "--hold");
+        await().atMost(Duration.ofSeconds(90)).until(() -> killed.output().contains("carp demo: holding"));
+        String lab = killed.lab();
+        killed.process.destroyForcibly(); // kill -9: no clean-up of its own
+        assertThat(killed.process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+
+        Demo next = Demo.start("--scenario", "election");
+        assertThat(next.process.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        next.reader.join(5000);
+        String output = next.output();
+        assertThat(next.process.exitValue()).as(output).isZero();
+        assertThat(output).contains("carp demo: removed lab " + lab + ", left behind by a run that was killed");
+        assertNothingLeftBehind(lab, output);
+        assertNothingLeftBehind(next.lab(), output);
+    }
+
+    @Test
     void theWrapperStopsAtOnceWithTheCommandToRunWhenNotRoot() throws Exception {
         Process process = new ProcessBuilder("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "bash", "carp", "demo")
                 .redirectErrorStream(true).start();

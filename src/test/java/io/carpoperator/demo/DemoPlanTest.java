@@ -82,13 +82,6 @@ class DemoPlanTest {
         assertThat(vip.getSpec().isolation.holdLimit).isEqualTo(2);
     }
 
-    @Test
-    void theSampleSecretIsStoredAsDataLikeARealApiServerWould() {
-        var secret = DemoCluster.samplePasswordSecret();
-        assertThat(secret.getStringData()).isNull();
-        assertThat(new String(java.util.Base64.getDecoder().decode(secret.getData().get("password")))).isEqualTo("change-me-now");
-    }
-
     private Duration bound(String name) {
         return steps.plan(Optional.of(name)).get(1).bound();
     }
