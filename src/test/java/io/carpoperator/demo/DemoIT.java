@@ -135,11 +135,17 @@ class DemoIT {
 
     @Test
     void theWrapperStopsAtOnceWithTheCommandToRunWhenNotRoot() throws Exception {
-        Process process = new ProcessBuilder("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "bash", "carp", "demo")
+        // a copy in a world-readable directory: the checkout itself may sit under a directory only root can enter
+        Path directory = Files.createTempDirectory("carp-wrapper", java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x")));
+        Path wrapper = Files.copy(Path.of("carp"), directory.resolve("carp"));
+        Process process = new ProcessBuilder("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "bash", wrapper.toString(), "demo")
                 .redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).isEqualTo(1);
+        Files.delete(wrapper);
+        Files.delete(directory);
         assertThat(output.strip()).isEqualTo("carp: the demo builds network namespaces and runs ucarp, which needs root: sudo ./carp demo");
     }
 
