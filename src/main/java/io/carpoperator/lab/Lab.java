@@ -73,7 +73,11 @@ public final class Lab implements AutoCloseable {
         return removeStale(RunMarker.DEFAULT_DIRECTORY);
     }
 
-    /** Labs whose owner is alive, as "carplab-1a2b3c (pid 123)": a machine holds one lab at a time (it owns 203.0.113.1). */
+    /**
+     * Labs of other live processes, as "carplab-1a2b3c (pid 123)": each lab puts 203.0.113.1 in the root namespace, so
+     * labs of two processes (a demo and a test run) would share the management network. Labs of this process are its
+     * own business (a test may build a small second lab on purpose).
+     */
     public static List<String> liveRuns() {
         return liveRuns(RunMarker.DEFAULT_DIRECTORY);
     }
@@ -85,7 +89,7 @@ public final class Lab implements AutoCloseable {
         }
         try (DirectoryStream<Path> files = Files.newDirectoryStream(markerDirectory, "carplab-*.pid")) {
             for (Path file : files) {
-                RunMarker.read(file).filter(RunMarker::ownerAlive)
+                RunMarker.read(file).filter(marker -> marker.pid() != ProcessHandle.current().pid()).filter(RunMarker::ownerAlive)
                         .ifPresent(marker -> live.add(marker.runPrefix() + " (pid " + marker.pid() + ")"));
             }
         } catch (IOException e) {
@@ -234,7 +238,7 @@ public final class Lab implements AutoCloseable {
             List<String> live = liveRuns(markerDirectory);
             if (!live.isEmpty()) {
                 throw new LabException("another lab is running: " + String.join(", ", live)
-                        + "; a machine holds one lab at a time (each owns 203.0.113.1), wait for it or stop that process");
+                        + "; labs of two processes would share 203.0.113.1, wait for it or stop that process");
             }
             Lab lab = new Lab(nodeCount, markerDirectory);
             lab.create();

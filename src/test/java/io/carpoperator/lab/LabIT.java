@@ -241,15 +241,25 @@ class LabIT {
 
     @Test
     @Order(8)
-    void aSecondLabIsRefusedWhileOneIsRunningAndLeavesNothingBehind() {
-        List<String> before = LabTeardown.namespacesOf("carplab");
+    void aLabIsRefusedWhileAnotherProcessRunsOneAndNothingIsLeftBehind() throws Exception {
+        String prefix = fakeRunPrefixOtherThan(lab.runPrefix());
+        Process otherOwner = new ProcessBuilder("sleep", "60").start();
+        Path marker = RunMarker.file(RunMarker.DEFAULT_DIRECTORY, prefix);
+        try {
+            long started = otherOwner.info().startInstant().orElseThrow().toEpochMilli();
+            Files.writeString(marker, otherOwner.pid() + " " + started + "\n");
+            List<String> before = LabTeardown.namespacesOf("carplab");
 
-        assertThatThrownBy(() -> Lab.builder().nodes(1).build())
-                .isInstanceOf(LabException.class)
-                .hasMessageContaining("another lab is running: " + lab.runPrefix());
-
-        assertThat(Lab.liveRuns()).anyMatch(run -> run.startsWith(lab.runPrefix()));
-        assertThat(LabTeardown.namespacesOf("carplab")).containsExactlyInAnyOrderElementsOf(before);
+            assertThat(Lab.liveRuns()).containsExactly(prefix + " (pid " + otherOwner.pid() + ")");
+            assertThatThrownBy(() -> Lab.builder().nodes(1).build())
+                    .isInstanceOf(LabException.class)
+                    .hasMessageStartingWith("another lab is running: " + prefix + " (pid " + otherOwner.pid() + ")");
+            assertThat(LabTeardown.namespacesOf("carplab")).containsExactlyInAnyOrderElementsOf(before);
+        } finally {
+            otherOwner.destroyForcibly();
+            Files.deleteIfExists(marker);
+        }
+        assertThat(Lab.liveRuns()).as("this process's own lab does not count").isEmpty();
     }
 
     /** A prefix no live lab uses: reusing a live one would let the fake marker condemn a real lab. */
