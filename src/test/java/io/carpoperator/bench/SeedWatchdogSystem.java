@@ -1,0 +1,110 @@
+package io.carpoperator.bench;
+
+import io.carpoperator.lab.LabNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The seed's own {@code ucarp-watchdog.sh} (bench/seed/, paths adapted only), one per node, each as PID 1 of its own
+ * PID namespace so its {@code ps -edaf | grep ucarp} sees that node's processes only. The watchdog starts ucarp itself
+ * with the seed's flags (no -k, no -b: skew 0 and advbase 1 on both nodes), so node1 is master because it starts first.
+ */
+final class SeedWatchdogSystem implements FailoverSystem {
+
+    static final Path WATCHDOG = Path.of("bench/seed/ucarp-watchdog.sh").toAbsolutePath();
+
+    private final BenchPair pair;
+    private Process master;
+    private Process backup;
+
+    SeedWatchdogSystem(BenchPair pair) {
+        this.pair = pair;
+    }
+
+    @Override
+    public String name() {
+        return "seed ucarp-watchdog.sh";
+    }
+
+    @Override
+    public String slug() {
+        return "seed-watchdog";
+    }
+
+    @Override
+    public Set<Scenario> scenarios() {
+        return EnumSet.of(Scenario.ISOLATION);
+    }
+
+    @Override
+    public void start(int vhid) {
+        master = start(pair.master(), vhid);
+        pair.awaitHolder(pair.master(), Duration.ofSeconds(15));
+        backup = start(pair.backup(), vhid);
+        pair.awaitProcess(backup, "ucarp", Duration.ofSeconds(15));
+    }
+
+    @Override
+    public void killMasterHard() {
+        throw new UnsupportedOperationException("the seed watchdog is measured in the isolation scenario only");
+    }
+
+    @Override
+    public void stopMasterGracefully() {
+        throw new UnsupportedOperationException("the seed watchdog is measured in the isolation scenario only");
+    }
+
+    @Override
+    public boolean masterTakesPart() {
+        return ProcessTree.descendant(master, "ucarp").isPresent();
+    }
+
+    @Override
+    public void stopAll() {
+        // the watchdog is PID 1 of its namespace: when it dies the kernel kills its ucarp too
+        ProcessTree.killAndWait(master);
+        ProcessTree.killAndWait(backup);
+        master = null;
+        backup = null;
+    }
+
+    private Process start(LabNode node, int vhid) {
+        // no "watchdog" in these paths: the seed's `grep -v watchdog` would hide ucarp's own command line
+        Path etc = pair.workDir().resolve("seed-" + node.name() + "-" + vhid + "/etc");
+        Path run = pair.workDir().resolve("seed-" + node.name() + "-" + vhid + "/run");
+        try {
+            Files.createDirectories(etc);
+            Files.createDirectories(run);
+            // the seed's carp99-up.sh and carp99-down.sh, for our VIP
+            executable(etc.resolve("carp" + vhid + "-up.sh"),
+                    "#!/bin/bash\n/sbin/ip addr add " + pair.vip() + "/" + BenchPair.PREFIX + " dev \"$1\"\n");
+            executable(etc.resolve("carp" + vhid + "-down.sh"),
+                    "#!/bin/bash\n/sbin/ip addr del " + pair.vip() + "/" + BenchPair.PREFIX + " dev \"$1\"\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the seed's scripts in " + etc, e);
+        }
+        LabNode peer = pair.peerOf(node);
+        // ucarpid interface ip_physical ip_virtual isolation_host peer_heartbeat peer_ucarp
+        ProcessBuilder builder = node.command(List.of("unshare", "--pid", "--fork", "--mount-proc", WATCHDOG.toString(),
+                        Integer.toString(vhid), node.vipInterface(), node.address(), pair.vip(), pair.isolationHost(),
+                        peer.heartbeatAddress(), peer.address()))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(pair.workDir().resolve("seed-" + node.name()
+                        + ".log").toFile()));
+        builder.environment().put("SEED_ETC", etc.toString());
+        builder.environment().put("SEED_RUN", run.toString());
+        return node.start(builder);
+    }
+
+    private static void executable(Path file, String body) throws IOException {
+        Files.writeString(file, body);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+}
