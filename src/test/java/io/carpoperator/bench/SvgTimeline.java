@@ -47,8 +47,8 @@ final class SvgTimeline {
             band(svg, i, TOP + (i + 1) * ROW);
         }
         markers(svg, plotBottom);
-        svg.append(text(LEFT, plotBottom + 50, "dots: client echo replies (10 ms pings to the VIP); bands: node had the "
-                + "VIP configured when polled (ip addr, every 25 ms); dashed: fault", "fill=\"#555\" font-size=\"11\""));
+        svg.append(text(10, plotBottom + 50, "dots: client echo replies (10 ms pings to the VIP); bands: node had the "
+                + "VIP configured when polled (ip addr, every 25 ms); dashed: the fault and what followed", "fill=\"#555\" font-size=\"11\""));
         svg.append("</svg>\n");
         return svg.toString();
     }
