@@ -50,12 +50,16 @@ for pid in $(pgrep -x keepalived || true); do
   fi
 done
 echo "BENCH machine: $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GB, $(uname -r), $(keepalived --version 2>&1 | head -1), load average $(cut -d' ' -f1-3 /proc/loadavg) at start"
+echo "BENCH waiting for /tmp/carp-lab.lock (another lab may be running) at $(date -u +%H:%M:%S)"
+exec 9>/tmp/carp-lab.lock
+flock 9
 started=$(date +%s)
-flock /tmp/carp-lab.lock mvn -o -B -q verify -Dquarkus.build.skip=true -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
+echo "BENCH lab lock taken at $(date -u +%H:%M:%S)"
+mvn -o -B -q verify -Dquarkus.build.skip=true -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
     -Dit.test=DataPlaneBench -Dbench.runs="$runs" -Dbench.seedRuns="$seed_runs" ${args[@]+"${args[@]}"} 2>&1 | grep '^BENCH' || {
   echo "bench/dataplane.sh: the benchmark did not print its figures; see target/failsafe-reports/" >&2
   exit 1
 }
-echo "BENCH load average $(cut -d' ' -f1-3 /proc/loadavg) at the end; took $(( ($(date +%s) - started) / 60 )) min $(( ($(date +%s) - started) % 60 )) s"
+echo "BENCH load average $(cut -d' ' -f1-3 /proc/loadavg) at the end; the run under the lock took $(( ($(date +%s) - started) / 60 )) min $(( ($(date +%s) - started) % 60 )) s"
 left=$( { pgrep -a keepalived; pgrep -a ucarp; ip netns list | grep '^carplab-'; } || true)
 [ -z "$left" ] || echo "BENCH still present after the run (other labs' namespaces may be among them): $left"
