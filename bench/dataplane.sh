@@ -49,12 +49,12 @@ for pid in $(pgrep -x keepalived || true); do
     exit 2
   fi
 done
-echo "BENCH machine: $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GB, $(uname -r), $(keepalived --version 2>&1 | head -1), load average $(cut -d' ' -f1-3 /proc/loadavg) at start"
 echo "BENCH waiting for /tmp/carp-lab.lock (another lab may be running) at $(date -u +%H:%M:%S)"
 exec 9>/tmp/carp-lab.lock
 flock 9
 started=$(date +%s)
 echo "BENCH lab lock taken at $(date -u +%H:%M:%S)"
+echo "BENCH machine: $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GB, $(uname -r), $(keepalived --version 2>&1 | head -1), load average $(cut -d' ' -f1-3 /proc/loadavg) at start"
 mvn -o -B -q verify -Dquarkus.build.skip=true -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
     -Dit.test=DataPlaneBench -Dbench.runs="$runs" -Dbench.seedRuns="$seed_runs" ${args[@]+"${args[@]}"} 2>&1 | grep '^BENCH' || {
   echo "bench/dataplane.sh: the benchmark did not print its figures; see target/failsafe-reports/" >&2
