@@ -5,10 +5,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * keepalived VRRP with {@code advert_int 1}, priorities 150 (node1) and 100 (node2), preemption on, and a
@@ -16,55 +14,23 @@ import java.util.Set;
  * Each node runs its own keepalived in its namespace, in the foreground, with its own config and pid files; a notify
  * script records each state change in a file, so the benchmark sees when an isolated node leaves FAULT.
  */
-final class KeepalivedSystem implements FailoverSystem {
+final class KeepalivedSystem extends ProcessPairSystem {
 
     static final int MASTER_PRIORITY = 150;
     static final int BACKUP_PRIORITY = 100;
     static final Path CHECK_SCRIPT = Path.of("bench/keepalived/isolation-check.sh").toAbsolutePath();
     static final Path NOTIFY_SCRIPT = Path.of("bench/keepalived/notify-state.sh").toAbsolutePath();
 
-    private final BenchPair pair;
-    private Process master;
-    private Process backup;
     private Path masterState;
 
     KeepalivedSystem(BenchPair pair) {
-        this.pair = pair;
+        super(pair, "keepalived VRRP", "keepalived", EnumSet.allOf(Scenario.class));
     }
 
+    /** -n keeps the parent in the foreground; its VRRP child is the process that runs the instance. */
     @Override
-    public String name() {
-        return "keepalived VRRP";
-    }
-
-    @Override
-    public String slug() {
+    String electionProcess() {
         return "keepalived";
-    }
-
-    @Override
-    public Set<Scenario> scenarios() {
-        return EnumSet.allOf(Scenario.class);
-    }
-
-    @Override
-    public void start(int vhid) {
-        masterState = stateFile(pair.master(), vhid);
-        master = start(pair.master(), vhid, MASTER_PRIORITY);
-        pair.awaitHolder(pair.master(), Duration.ofSeconds(15));
-        backup = start(pair.backup(), vhid, BACKUP_PRIORITY);
-        // -n keeps the parent in the foreground; its VRRP child is the process that runs the instance
-        pair.awaitProcess(backup, "keepalived", Duration.ofSeconds(15));
-    }
-
-    @Override
-    public void killMasterHard() {
-        ProcessTree.killHard(master);
-    }
-
-    @Override
-    public void stopMasterGracefully() {
-        ProcessTree.terminate(master);
     }
 
     @Override
@@ -77,14 +43,6 @@ final class KeepalivedSystem implements FailoverSystem {
         }
     }
 
-    @Override
-    public void stopAll() {
-        ProcessTree.killAndWait(master);
-        ProcessTree.killAndWait(backup);
-        master = null;
-        backup = null;
-    }
-
     private Path stateFile(LabNode node, int vhid) {
         return directory(node, vhid).resolve("state");
     }
@@ -93,7 +51,12 @@ final class KeepalivedSystem implements FailoverSystem {
         return pair.workDir().resolve("keepalived-" + node.name() + "-" + vhid);
     }
 
-    private Process start(LabNode node, int vhid, int priority) {
+    @Override
+    Process startOn(LabNode node, int vhid, boolean preferred) {
+        int priority = preferred ? MASTER_PRIORITY : BACKUP_PRIORITY;
+        if (preferred) {
+            masterState = stateFile(node, vhid);
+        }
         Path dir = directory(node, vhid);
         LabNode peer = pair.peerOf(node);
         try {

@@ -11,11 +11,24 @@ final class ProcessTree {
     private ProcessTree() {
     }
 
-    /** SIGKILL to the process, then at once to every descendant it had (so none is left to clean up). */
+    /**
+     * SIGSTOP to the process and every descendant, then SIGKILL to all: nothing gets to react in between. Without the
+     * freeze keepalived's VRRP child, which asks for SIGTERM when its parent dies, sometimes sent its priority-0
+     * advert (a graceful hand-off) before its own SIGKILL arrived.
+     */
     static void killHard(Process process) {
-        List<ProcessHandle> descendants = process.descendants().toList();
-        process.destroyForcibly();
-        descendants.forEach(ProcessHandle::destroyForcibly);
+        List<ProcessHandle> tree = Stream.concat(Stream.of(process.toHandle()), process.descendants()).toList();
+        List<String> stop = new java.util.ArrayList<>(List.of("kill", "-STOP"));
+        tree.forEach(p -> stop.add(Long.toString(p.pid())));
+        try {
+            new ProcessBuilder(stop).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start()
+                    .waitFor(5, TimeUnit.SECONDS);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot run " + stop, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        tree.forEach(ProcessHandle::destroyForcibly);
     }
 
     /** SIGTERM to the process only: it decides what to do with its children. */

@@ -6,76 +6,36 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * The seed's own {@code ucarp-watchdog.sh} (bench/seed/, paths adapted only), one per node, each as PID 1 of its own
  * PID namespace so its {@code ps -edaf | grep ucarp} sees that node's processes only. The watchdog starts ucarp itself
  * with the seed's flags (no -k, no -b: skew 0 and advbase 1 on both nodes), so node1 is master because it starts first.
  */
-final class SeedWatchdogSystem implements FailoverSystem {
+final class SeedWatchdogSystem extends ProcessPairSystem {
 
     static final Path WATCHDOG = Path.of("bench/seed/ucarp-watchdog.sh").toAbsolutePath();
 
-    private final BenchPair pair;
-    private Process master;
-    private Process backup;
 
     SeedWatchdogSystem(BenchPair pair) {
-        this.pair = pair;
+        super(pair, "seed ucarp-watchdog.sh", "seed-watchdog", EnumSet.of(Scenario.ISOLATION));
     }
 
     @Override
-    public String name() {
-        return "seed ucarp-watchdog.sh";
-    }
-
-    @Override
-    public String slug() {
-        return "seed-watchdog";
-    }
-
-    @Override
-    public Set<Scenario> scenarios() {
-        return EnumSet.of(Scenario.ISOLATION);
-    }
-
-    @Override
-    public void start(int vhid) {
-        master = start(pair.master(), vhid);
-        pair.awaitHolder(pair.master(), Duration.ofSeconds(15));
-        backup = start(pair.backup(), vhid);
-        pair.awaitProcess(backup, "ucarp", Duration.ofSeconds(15));
-    }
-
-    @Override
-    public void killMasterHard() {
-        throw new UnsupportedOperationException("the seed watchdog is measured in the isolation scenario only");
-    }
-
-    @Override
-    public void stopMasterGracefully() {
-        throw new UnsupportedOperationException("the seed watchdog is measured in the isolation scenario only");
+    String electionProcess() {
+        return "ucarp";
     }
 
     @Override
     public boolean masterTakesPart() {
-        return ProcessTree.descendant(master, "ucarp").isPresent();
+        return ProcessTree.descendant(master(), "ucarp").isPresent();
     }
 
+    /** The watchdog is PID 1 of its namespace: when it is killed, the kernel kills its ucarp too. */
     @Override
-    public void stopAll() {
-        // the watchdog is PID 1 of its namespace: when it dies the kernel kills its ucarp too
-        ProcessTree.killAndWait(master);
-        ProcessTree.killAndWait(backup);
-        master = null;
-        backup = null;
-    }
-
-    private Process start(LabNode node, int vhid) {
+    Process startOn(LabNode node, int vhid, boolean preferred) {
         // no "watchdog" in these paths: the seed's `grep -v watchdog` would hide ucarp's own command line
         Path etc = pair.workDir().resolve("seed-" + node.name() + "-" + vhid + "/etc");
         Path run = pair.workDir().resolve("seed-" + node.name() + "-" + vhid + "/run");
