@@ -17,7 +17,6 @@ final class AgentSystem extends ProcessPairSystem {
     static final List<String> JVM_FLAGS = List.of(System.getProperty("bench.agentJvm",
             AgentManifests.AGENT_JVM_OPTIONS).trim().split("\\s+"));
 
-
     AgentSystem(BenchPair pair) {
         super(pair, "carp-operator agent", "agent", EnumSet.allOf(Scenario.class));
     }
@@ -25,11 +24,6 @@ final class AgentSystem extends ProcessPairSystem {
     @Override
     String electionProcess() {
         return "ucarp";
-    }
-
-    @Override
-    public boolean masterTakesPart() {
-        return ProcessTree.descendant(master(), "ucarp").isPresent();
     }
 
     @Override

@@ -29,11 +29,6 @@ final class PlainUcarpSystem extends ProcessPairSystem {
         return start(node, vhid, pair.vip(), preferred ? MASTER_SKEW : BACKUP_SKEW, pair.password(), hooks);
     }
 
-    @Override
-    public boolean masterTakesPart() {
-        return master().isAlive();
-    }
-
     /** Seed-style: -b 1, -k SKEW, -P, -z, up/down scripts doing ip addr add/del with the prefix as xparam. */
     static Process start(LabNode node, int vhid, String vip, int skew, String password, Path hooks) {
         ProcessBuilder builder = node.command(List.of("ucarp", "-i", node.vipInterface(), "-s", node.address(),

@@ -61,6 +61,13 @@ abstract class ProcessPairSystem implements FailoverSystem {
         }
     }
 
+    /** By default: the master's election process runs (with none named, the started process itself is alive). */
+    @Override
+    public boolean masterTakesPart() {
+        String election = electionProcess();
+        return election == null ? master.isAlive() : ProcessTree.descendant(master, election).isPresent();
+    }
+
     /** The master's started process. */
     protected final Process master() {
         return master;

@@ -18,7 +18,6 @@ final class SeedWatchdogSystem extends ProcessPairSystem {
 
     static final Path WATCHDOG = Path.of("bench/seed/ucarp-watchdog.sh").toAbsolutePath();
 
-
     SeedWatchdogSystem(BenchPair pair) {
         super(pair, "seed ucarp-watchdog.sh", "seed-watchdog", EnumSet.of(Scenario.ISOLATION));
     }
@@ -26,11 +25,6 @@ final class SeedWatchdogSystem extends ProcessPairSystem {
     @Override
     String electionProcess() {
         return "ucarp";
-    }
-
-    @Override
-    public boolean masterTakesPart() {
-        return ProcessTree.descendant(master(), "ucarp").isPresent();
     }
 
     /** The watchdog is PID 1 of its namespace: when it is killed, the kernel kills its ucarp too. */
