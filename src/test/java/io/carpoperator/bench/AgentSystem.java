@@ -1,0 +1,55 @@
+package io.carpoperator.bench;
+
+import io.carpoperator.lab.LabNode;
+import io.carpoperator.operator.AgentManifests;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+
+/**
+ * carp-operator's agent in standalone mode ({@link StandaloneAgentMain}), one JVM per node with the agent pod's JVM
+ * flags, the same CARP timers as plain ucarp (advbase 1, skew 0 and 10, preempt) and the watchdog at a 1 s probe
+ * interval, hold limit 2, recover after 2. Killing it hard kills the JVM and its ucarp child, as a crashed pod.
+ */
+final class AgentSystem extends ProcessPairSystem {
+
+    static final List<String> JVM_FLAGS = List.of(System.getProperty("bench.agentJvm",
+            AgentManifests.AGENT_JVM_OPTIONS).trim().split("\\s+"));
+
+    AgentSystem(BenchPair pair) {
+        super(pair, "carp-operator agent", "agent", EnumSet.allOf(Scenario.class));
+    }
+
+    @Override
+    String electionProcess() {
+        return "ucarp";
+    }
+
+    @Override
+    Process startOn(LabNode node, int vhid, boolean preferred) {
+        int skew = preferred ? PlainUcarpSystem.MASTER_SKEW : PlainUcarpSystem.BACKUP_SKEW;
+        LabNode peer = pair.peerOf(node);
+        Path runDir = pair.workDir().resolve("agent-" + node.name() + "-" + vhid);
+        List<String> argv = new ArrayList<>();
+        argv.add(ProcessHandle.current().info().command().orElse("java"));
+        argv.addAll(JVM_FLAGS);
+        argv.addAll(List.of("-Djava.util.logging.manager=org.jboss.logmanager.LogManager", "-cp",
+                testClassPath(), StandaloneAgentMain.class.getName(),
+                "-i", node.vipInterface(), "-s", node.address(), "-v", Integer.toString(vhid), "-p", pair.password(),
+                "-a", pair.vip() + "/" + BenchPair.PREFIX, "-b", "1", "-k", Integer.toString(skew), "-P", "-z",
+                "--peer", peer.address(), "--heartbeat", peer.heartbeatAddress(), "--isolation-host", pair.isolationHost(),
+                "--hold-limit", "2", "--recover-after", "2", "--probe-interval", "1s", "--health-port", "0",
+                "--run-dir", runDir.toString(), "--name", "bench-" + vhid));
+        ProcessBuilder builder = node.command(argv).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(pair.workDir().resolve("agent-" + node.name() + ".log").toFile()));
+        builder.environment().putAll(AgentManifests.AGENT_NATIVE_ENV);
+        return node.start(builder);
+    }
+
+    /** The test class path failsafe gave this JVM, so a child JVM runs the same classes. */
+    static String testClassPath() {
+        String surefire = System.getProperty("surefire.test.class.path");
+        return surefire != null && !surefire.isBlank() ? surefire : System.getProperty("java.class.path");
+    }
+}

@@ -1,0 +1,185 @@
+package io.carpoperator.bench;
+
+import static org.awaitility.Awaitility.await;
+
+import io.carpoperator.lab.ClientPinger;
+import io.carpoperator.lab.OutageReport;
+import io.carpoperator.lab.PingReply;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+
+/**
+ * One run of one system in one scenario: start the pair, let it settle, start the client and the holder polls,
+ * inject the fault on node1, measure, then stop everything and reset the lab.
+ */
+final class ScenarioRunner {
+
+    /** Every system gets the same steady time with master and backup running before the fault. */
+    static final Duration SETTLE = Duration.ofMillis(1500);
+    static final Duration LEAD_IN = Duration.ofSeconds(1);
+    static final Duration SERVED_LIMIT = Duration.ofSeconds(15);
+    /** The seed polls every 30 s and needs two isolated rounds, plus ping's own timeouts. */
+    static final Duration WITHDRAW_LIMIT = Duration.ofSeconds(150);
+    static final Duration ISOLATED_HOLD = Duration.ofSeconds(2);
+    /** The seed polls every 30 s; its ping of the peer can take 10 s more. */
+    static final Duration RECOVERY_LIMIT = Duration.ofSeconds(60);
+    /** After taking part again, a preferred master with preemption takes the VIP back within a few adverts. */
+    static final Duration RECLAIM_LIMIT = Duration.ofSeconds(15);
+    private static final int MASTER = 0;
+    private static final int BACKUP = 1;
+
+    /** The figures of one run in seconds (metric name to value), notes for what did not happen, and the timeline. */
+    record RunOutcome(Map<String, Double> figures, List<String> notes, Timeline timeline) {
+    }
+
+    /**
+     * A random part of one advertisement interval before the fault, so it lands anywhere in the advert cycle: with
+     * fixed delays a system that starts the same way every run is always hit at the same point of its cycle.
+     */
+    static final Duration ADVERT_INTERVAL = Duration.ofSeconds(1);
+
+    private final BenchPair pair;
+    private final Random random;
+
+    ScenarioRunner(BenchPair pair, Random random) {
+        this.pair = pair;
+        this.random = random;
+    }
+
+    /** Fault until the VIP is gone from the isolated node1. */
+    static final String WITHDRAW = "isolation-withdraw";
+    /** Heal until node1's instance takes part in the election again (its ucarp runs, its VRRP instance left FAULT). */
+    static final String REJOIN = "isolation-rejoin";
+    /** Heal until node1, the preferred master, holds the VIP again. */
+    static final String RECLAIM = "isolation-reclaim";
+
+    RunOutcome run(FailoverSystem system, Scenario scenario, int vhid) {
+        try {
+            system.start(vhid);
+            DataPlaneBench.pause(SETTLE);
+            try (ClientPinger pinger = servingPinger(); HolderSampler sampler = HolderSampler.start(
+                    List.of(pair.master(), pair.backup()), pair.vip())) {
+                DataPlaneBench.pause(LEAD_IN.plus(phaseJitter()));
+                Instant faultAt = Instant.now();
+                return scenario.measuresOutage()
+                        ? outage(system, scenario, pinger, sampler, faultAt)
+                        : isolation(system, pinger, sampler, faultAt);
+            }
+        } finally {
+            system.stopAll();
+            pair.reset();
+        }
+    }
+
+    private RunOutcome outage(FailoverSystem system, Scenario scenario, ClientPinger pinger, HolderSampler sampler,
+                              Instant faultAt) {
+        switch (scenario) {
+            case KILL -> {
+                system.killMasterHard();
+                // a crashed node: otherwise node1's kernel keeps answering for the VIP and the client sees no outage
+                pair.removeVip(pair.master());
+            }
+            case LINK_DOWN -> pair.lab().faults().linkDown(pair.master());
+            case GRACEFUL -> system.stopMasterGracefully();
+            default -> throw new IllegalArgumentException(scenario + " is not an outage scenario");
+        }
+        List<String> notes = new ArrayList<>();
+        Optional<Instant> served = sampler.await(BACKUP, true, faultAt, SERVED_LIMIT);
+        double outage;
+        if (served.isEmpty()) {
+            outage = seconds(faultAt, Instant.now());
+            notes.add(String.format("%s %s: node2 did not take the VIP within %d s", system.name(), scenario.slug(),
+                    SERVED_LIMIT.toSeconds()));
+        } else {
+            Instant holds = served.get();
+            try {
+                await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(20))
+                        .until(() -> pinger.replyCountSince(holds) >= 5);
+                OutageReport report = pinger.report();
+                outage = report.longestGap(faultAt.minusMillis(200), report.lastReply().orElseThrow()).duration()
+                        .toNanos() / 1e9;
+            } catch (org.awaitility.core.ConditionTimeoutException noReplies) {
+                outage = seconds(faultAt, Instant.now());
+                notes.add(String.format("%s %s: node2 held the VIP but the client got no replies within 3 s",
+                        system.name(), scenario.slug()));
+            }
+        }
+        DataPlaneBench.pause(LEAD_IN);
+        Instant end = Instant.now();
+        Timeline timeline = timeline(system, scenario, faultAt, end, pinger, sampler,
+                List.of(new Timeline.Marker(faultAt, scenario.markerLabel())));
+        return new RunOutcome(Map.of(scenario.slug(), outage), notes, timeline);
+    }
+
+    private RunOutcome isolation(FailoverSystem system, ClientPinger pinger, HolderSampler sampler, Instant faultAt) {
+        pair.lab().faults().isolate(pair.master());
+        Map<String, Double> figures = new LinkedHashMap<>();
+        List<String> notes = new ArrayList<>();
+        List<Timeline.Marker> markers = new ArrayList<>(List.of(new Timeline.Marker(faultAt,
+                Scenario.ISOLATION.markerLabel())));
+        Optional<Instant> withdrawn = sampler.await(MASTER, false, faultAt, WITHDRAW_LIMIT);
+        withdrawn.ifPresentOrElse(at -> figures.put(WITHDRAW, seconds(faultAt, at)),
+                () -> notes.add(String.format("%s: node1 kept the VIP for the %d s watched", system.name(),
+                        WITHDRAW_LIMIT.toSeconds())));
+        DataPlaneBench.pause(Duration.between(Instant.now(),
+                withdrawn.map(at -> at.plus(ISOLATED_HOLD)).orElse(Instant.now())));
+        Instant healedAt = Instant.now();
+        pair.lab().faults().heal(pair.master());
+        markers.add(new Timeline.Marker(healedAt, "healed"));
+
+        Optional<Instant> rejoined = awaitTakingPart(system, healedAt.plus(RECOVERY_LIMIT));
+        rejoined.ifPresentOrElse(at -> {
+            figures.put(REJOIN, seconds(healedAt, at));
+            markers.add(new Timeline.Marker(at, "node1 takes part again"));
+        }, () -> notes.add(String.format("%s: node1 did not take part again within %d s of the heal", system.name(),
+                RECOVERY_LIMIT.toSeconds())));
+        Instant reclaimLimit = rejoined.orElse(healedAt).plus(RECLAIM_LIMIT);
+        Optional<Instant> reclaimed = sampler.await(MASTER, true, healedAt, Duration.between(Instant.now(), reclaimLimit));
+        reclaimed.ifPresentOrElse(at -> figures.put(RECLAIM, seconds(healedAt, at)),
+                () -> notes.add(String.format("%s: node1 did not hold the VIP again within %d s of taking part",
+                        system.name(), RECLAIM_LIMIT.toSeconds())));
+        DataPlaneBench.pause(Duration.ofSeconds(2));
+        return new RunOutcome(figures, notes, timeline(system, Scenario.ISOLATION, faultAt, Instant.now(), pinger,
+                sampler, markers));
+    }
+
+    /** Polls the system until node1's instance takes part in the election again; empty when it did not by the limit. */
+    private static Optional<Instant> awaitTakingPart(FailoverSystem system, Instant limit) {
+        while (Instant.now().isBefore(limit)) {
+            if (system.masterTakesPart()) {
+                return Optional.of(Instant.now());
+            }
+            DataPlaneBench.pause(HolderSampler.PERIOD);
+        }
+        return Optional.empty();
+    }
+
+    private Timeline timeline(FailoverSystem system, Scenario scenario, Instant faultAt, Instant end, ClientPinger pinger,
+                              HolderSampler sampler, List<Timeline.Marker> markers) {
+        List<Instant> replies = pinger.report().replies().stream().map(PingReply::at).toList();
+        return new Timeline(system.name() + ": " + scenario.description(), faultAt, faultAt.minus(LEAD_IN), end, replies,
+                List.of(pair.master().name(), pair.backup().name()), sampler.samples(), markers);
+    }
+
+    private Duration phaseJitter() {
+        return Duration.ofMillis(random.nextInt((int) ADVERT_INTERVAL.toMillis()));
+    }
+
+    private ClientPinger servingPinger() {
+        ClientPinger pinger = pair.lab().startPinger(pair.vip());
+        Instant from = Instant.now();
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+                .until(() -> pinger.replyCountSince(from) >= 20);
+        return pinger;
+    }
+
+    private static double seconds(Instant from, Instant to) {
+        return Duration.between(from, to).toNanos() / 1e9;
+    }
+}
