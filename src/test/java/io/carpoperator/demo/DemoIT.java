@@ -197,7 +197,10 @@ class DemoIT {
     /** The packaged jar in demo mode, its output collected (and echoed, so CI logs show the demo). */
     private record Demo(Process process, Thread reader, List<String> lines) {
         static List<String> command(List<String> args) {
-            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            // env --default-signal=INT: a build started in the background inherits SIGINT ignored, and a JVM whose SIGINT
+            // is ignored never runs its shutdown hooks on it; a user's Ctrl-C always arrives with the default action
+            List<String> command = new ArrayList<>(List.of("env", "--default-signal=INT",
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Dquarkus.log.category.\"io.quarkus\".level=WARN", "-jar", JAR.toString(), "demo"));
             command.addAll(args);
             return command;
