@@ -40,6 +40,7 @@ public final class DemoRun {
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private volatile Thread runner;
     private boolean cleanedUp;
+    private Thread cleaner;
 
     private record Resource(String name, AutoCloseable closeable) {
     }
@@ -93,6 +94,9 @@ public final class DemoRun {
             err.println("carp demo: " + e.getMessage());
             return 1;
         } catch (RuntimeException e) {
+            if (stopRequested.getCount() == 0) {
+                return 130; // stopped mid-step: the clean-up pulled the lab from under it
+            }
             err.println("carp demo: failed: " + e + " (details in " + directory.resolve("demo.log") + ")");
             LOG.error("the demo failed", e);
             return 1;
@@ -196,15 +200,29 @@ public final class DemoRun {
     }
 
     /** Closes everything in reverse order of creation, once, whoever asks first; one line per thing that resists. */
+    /**
+     * Runs the clean-up on a thread of its own, once, and waits for it without being interruptible: Ctrl-C interrupts
+     * the steps' thread, and an interrupted clean-up could not wait for the agents to hand over and stop.
+     */
     private void cleanUp() {
-        // an interrupted thread (the steps' thread after Ctrl-C) could not wait for the agents to hand over and stop
-        boolean interrupted = Thread.interrupted();
-        try {
-            closeResources();
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
+        Thread worker;
+        synchronized (this) {
+            if (cleaner == null) {
+                cleaner = new Thread(this::closeResources, "demo-cleanup");
+                cleaner.start();
             }
+            worker = cleaner;
+        }
+        boolean interrupted = false;
+        while (worker.isAlive()) {
+            try {
+                worker.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
