@@ -109,12 +109,6 @@ public final class DemoRun {
         for (String removed : Lab.removeStale()) {
             out.println("carp demo: removed lab " + removed + ", left behind by a run that was killed");
         }
-        List<String> live = Lab.liveRuns();
-        if (!live.isEmpty()) {
-            err.println("carp demo: another lab is running: " + String.join(", ", live)
-                    + " (the tests or a benchmark?); a machine holds one lab at a time, wait for it to finish");
-            return 1;
-        }
         Clock clock = Clock.systemUTC();
         Path log = directory.resolve("demo.log");
         DemoLog logFile = DemoLog.redirectTo(log);

@@ -117,8 +117,19 @@ final class DemoSteps {
             });
         }
 
-        StepResult notSteady() {
-            return StepResult.of(this, false, Optional.empty(), "did not start: node1 was not serving the VIP");
+        /** Every step but the election and the recovery starts from node1 serving the VIP. */
+        boolean startsFromNode1Serving() {
+            return true;
+        }
+
+        abstract StepResult play(DemoWorld world, DemoOutput out) throws InterruptedException;
+
+        @Override
+        public final StepResult run(DemoWorld world, DemoOutput out) throws InterruptedException {
+            if (startsFromNode1Serving() && !steady(world, out)) {
+                return StepResult.of(this, false, Optional.empty(), "did not start: node1 was not serving the VIP");
+            }
+            return play(world, out);
         }
     }
 
@@ -129,7 +140,12 @@ final class DemoSteps {
         }
 
         @Override
-        public StepResult run(DemoWorld world, DemoOutput out) throws InterruptedException {
+        boolean startsFromNode1Serving() {
+            return false;
+        }
+
+        @Override
+        StepResult play(DemoWorld world, DemoOutput out) throws InterruptedException {
             Instant applied = Instant.now();
             world.client().resources(VirtualIP.class).resource(world.sample()).create();
             out.note("kubectl apply: virtualip.carp-operator.io/" + world.vipName() + " created");
@@ -150,10 +166,7 @@ final class DemoSteps {
         }
 
         @Override
-        public StepResult run(DemoWorld world, DemoOutput out) throws InterruptedException {
-            if (!steady(world, out)) {
-                return notSteady();
-            }
+        StepResult play(DemoWorld world, DemoOutput out) throws InterruptedException {
             LabNode victim = world.preferred();
             Optional<Long> pid = world.ucarpPid(victim);
             if (pid.isEmpty()) {
@@ -177,10 +190,7 @@ final class DemoSteps {
         }
 
         @Override
-        public StepResult run(DemoWorld world, DemoOutput out) throws InterruptedException {
-            if (!steady(world, out)) {
-                return notSteady();
-            }
+        StepResult play(DemoWorld world, DemoOutput out) throws InterruptedException {
             LabNode victim = world.preferred();
             Instant fault = Instant.now();
             world.lab().faults().linkDown(victim);
@@ -200,18 +210,14 @@ final class DemoSteps {
         }
 
         @Override
-        public StepResult run(DemoWorld world, DemoOutput out) throws InterruptedException {
-            if (!steady(world, out)) {
-                return notSteady();
-            }
+        StepResult play(DemoWorld world, DemoOutput out) throws InterruptedException {
             LabNode victim = world.preferred();
             Instant fault = Instant.now();
             world.lab().faults().isolate(victim);
             out.note(victim.name() + " cut off from the VIP network; its carrier and heartbeat link stay up");
             Optional<Instant> withdrawn = world.await(Duration.ofSeconds(10), () -> !victim.hasAddress(world.vipAddress()));
-            boolean reached = world.await(TAKEOVER_TIMEOUT, () -> world.state(victim).filter(s -> s == NodeState.ISOLATED).isPresent()
-                    && world.holders().size() == 1 && world.holders().get(0) != victim
-                    && world.master().filter(m -> !m.equals(victim.name())).isPresent()).isPresent();
+            boolean reached = awaitTakeover(world).isPresent() && world.await(TAKEOVER_TIMEOUT,
+                    () -> world.state(victim).filter(s -> s == NodeState.ISOLATED).isPresent()).isPresent();
             Duration outage = world.outageSince(fault.minusMillis(200));
             String reason = world.entry(victim).map(e -> e.reason).orElse("no reason reported");
             return StepResult.of(this, reached, withdrawn.map(at -> Duration.between(fault, at)),
@@ -227,7 +233,12 @@ final class DemoSteps {
         }
 
         @Override
-        public StepResult run(DemoWorld world, DemoOutput out) throws InterruptedException {
+        boolean startsFromNode1Serving() {
+            return false;
+        }
+
+        @Override
+        StepResult play(DemoWorld world, DemoOutput out) throws InterruptedException {
             LabNode victim = world.preferred();
             if (world.state(victim).filter(s -> s == NodeState.ISOLATED).isEmpty()) {
                 return StepResult.of(this, false, Optional.empty(), victim.name() + " was not ISOLATED; run after 'isolation'");
@@ -251,10 +262,7 @@ final class DemoSteps {
         }
 
         @Override
-        public StepResult run(DemoWorld world, DemoOutput out) throws InterruptedException {
-            if (!steady(world, out)) {
-                return notSteady();
-            }
+        StepResult play(DemoWorld world, DemoOutput out) throws InterruptedException {
             LabNode leaving = world.preferred();
             Instant stop = Instant.now();
             out.note("stopping the agent on " + leaving.name() + " the way SIGTERM does");
@@ -274,10 +282,7 @@ final class DemoSteps {
         }
 
         @Override
-        public StepResult run(DemoWorld world, DemoOutput out) throws InterruptedException {
-            if (!steady(world, out)) {
-                return notSteady();
-            }
+        StepResult play(DemoWorld world, DemoOutput out) throws InterruptedException {
             var vips = world.client().resources(VirtualIP.class).withName(world.vipName());
             String good = vips.get().getSpec().address;
             Instant edited = Instant.now();

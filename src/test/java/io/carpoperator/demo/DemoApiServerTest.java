@@ -26,6 +26,17 @@ import org.junit.jupiter.api.io.TempDir;
 /** What kubectl needs from the demo's in-process API server: discovery, short names, tables, apply. */
 class DemoApiServerTest {
 
+    /** A VirtualIP of a user's own, as kubectl applies it. */
+    static final String WEB_VIP = """
+            apiVersion: carp-operator.io/v1alpha1
+            kind: VirtualIP
+            metadata:
+              name: web
+            spec:
+              address: 198.51.100.20/24
+              passwordSecretRef: {name: carp-password, key: password}
+            """;
+
     @TempDir
     Path temp;
 
@@ -94,15 +105,7 @@ class DemoApiServerTest {
         Assumptions.assumeTrue(kubectl.isPresent(), "kubectl is not installed here; discovery is checked over HTTP above");
         Path kubeconfig = api.writeKubeconfig(temp.resolve("kubeconfig"));
         Path manifest = temp.resolve("vip.yaml");
-        Files.writeString(manifest, """
-                apiVersion: carp-operator.io/v1alpha1
-                kind: VirtualIP
-                metadata:
-                  name: web
-                spec:
-                  address: 198.51.100.20/24
-                  passwordSecretRef: {name: carp-password, key: password}
-                """);
+        Files.writeString(manifest, WEB_VIP);
 
         assertThat(kubectl(kubectl.get(), kubeconfig, "apply", "-f", manifest.toString())).contains("virtualip.carp-operator.io/web created");
         assertThat(kubectl(kubectl.get(), kubeconfig, "get", "vip")).containsPattern("NAME\\s+ADDRESS\\s+VHID\\s+MASTER\\s+PHASE\\s+AGE")

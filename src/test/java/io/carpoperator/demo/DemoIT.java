@@ -84,15 +84,7 @@ class DemoIT {
                 assertThat(DemoApiServerTest.kubectl(kubectl.get(), kubeconfig, "get", "vip", "carp99", "-o", "yaml"))
                         .contains("state: MASTER").contains("preferredNodes:");
                 Path manifest = Files.createTempFile("second-vip", ".yaml");
-                Files.writeString(manifest, """
-                        apiVersion: carp-operator.io/v1alpha1
-                        kind: VirtualIP
-                        metadata:
-                          name: web
-                        spec:
-                          address: 198.51.100.20/24
-                          passwordSecretRef: {name: carp-password, key: password}
-                        """);
+                Files.writeString(manifest, DemoApiServerTest.WEB_VIP);
                 assertThat(DemoApiServerTest.kubectl(kubectl.get(), kubeconfig, "apply", "-f", manifest.toString()))
                         .contains("virtualip.carp-operator.io/web created");
                 await().atMost(Duration.ofSeconds(30)).until(() -> DemoApiServerTest.kubectl(kubectl.get(), kubeconfig,
