@@ -65,7 +65,12 @@ public final class Lab implements AutoCloseable {
 
     /** Empty when this machine can run a lab; otherwise one line saying what is missing. */
     public static Optional<String> unavailableReason() {
-        return LabPrerequisites.unavailableReason();
+        return readiness().reason();
+    }
+
+    /** Root, namespaces and the lab commands of host-prerequisites.tsv, checked on this machine now. */
+    public static LabReadiness readiness() {
+        return LabPrerequisites.check();
     }
 
     /** Removes every lab whose owning JVM is gone; returns the run prefixes it removed. */

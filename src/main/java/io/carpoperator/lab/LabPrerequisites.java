@@ -1,7 +1,12 @@
 package io.carpoperator.lab;
 
+import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,32 +15,49 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-/** Why a lab cannot be built on this machine, in one line a test can skip with. */
+/** Reads the host prerequisites that ./carp installs (host-prerequisites.tsv) and checks this machine against them. */
 final class LabPrerequisites {
 
-    static final List<String> REQUIRED_TOOLS = List.of("ip", "bridge", "ucarp", "ping", "arping", "sysctl", "stdbuf");
+    static final String RESOURCE = "/host-prerequisites.tsv";
 
     private LabPrerequisites() {
     }
 
-    static Optional<String> unavailableReason() {
-        if (!Files.isDirectory(Path.of("/proc/self/ns"))) {
-            return Optional.of("the CARP lab needs Linux network namespaces (/proc/self/ns is missing)");
-        }
-        if (!isRoot()) {
-            return Optional.of("the CARP lab needs root (network namespaces, bridges, ucarp); run as root to enable it");
-        }
-        List<String> missing = new ArrayList<>();
-        for (String tool : REQUIRED_TOOLS) {
-            if (findOnPath(tool).isEmpty()) {
-                missing.add(tool);
+    static LabReadiness check() {
+        boolean namespaces = Files.isDirectory(Path.of("/proc/self/ns"));
+        List<HostTool> missing = toolsNeededBy(HostTool.LAB).stream().filter(tool -> findOnPath(tool.command()).isEmpty()).toList();
+        return new LabReadiness(namespaces, isRoot(), missing);
+    }
+
+    static List<HostTool> toolsNeededBy(String neededBy) {
+        return allTools().stream().filter(tool -> tool.neededBy().equals(neededBy)).toList();
+    }
+
+    static List<HostTool> allTools() {
+        try (InputStream in = LabPrerequisites.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("the jar lacks " + RESOURCE + " (built without src/main/resources?)");
             }
+            return parse(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)).lines().toList());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        if (!missing.isEmpty()) {
-            return Optional.of("the CARP lab needs " + String.join(", ", missing)
-                    + " on the PATH (packages: iproute2, ucarp, iputils-ping, iputils-arping, procps, coreutils)");
+    }
+
+    static List<HostTool> parse(List<String> lines) {
+        List<HostTool> tools = new ArrayList<>();
+        for (String line : lines) {
+            String trimmed = line.strip();
+            if (trimmed.isEmpty() || trimmed.startsWith("#")) {
+                continue;
+            }
+            String[] columns = trimmed.split("\\s+");
+            if (columns.length != 3) {
+                throw new IllegalStateException(RESOURCE + ": expected 'command package neededBy', got: " + line);
+            }
+            tools.add(new HostTool(columns[0], columns[1], columns[2]));
         }
-        return Optional.empty();
+        return tools;
     }
 
     private static boolean isRoot() {
