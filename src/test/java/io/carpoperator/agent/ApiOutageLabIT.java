@@ -32,7 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import org.junit.jupiter.api.Assumptions;
+import io.carpoperator.testing.LabTest;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,12 +40,12 @@ import org.junit.jupiter.api.Test;
  * pod, real ucarp in lab namespaces) elect a master from a VirtualIP's status.resolved, then the API server goes away
  * and the master dies — the backup still takes over.
  */
+@LabTest
 class ApiOutageLabIT {
     private static final String VIP = "198.51.100.10";
 
     @Test
     void failoverStillWorksWhileTheApiServerIsUnreachable() throws Exception {
-        Assumptions.assumeTrue(Lab.unavailableReason().isEmpty(), Lab.unavailableReason().orElse(""));
         KubernetesMockServer api = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
                 new KubernetesCrudDispatcher(), false);
         api.init(InetAddress.getLoopbackAddress(), 0);

@@ -14,11 +14,10 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 
+import io.carpoperator.testing.LabTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -29,6 +28,7 @@ import org.junit.jupiter.api.TestInstance;
  * are printed with the prefix "MEASURED".
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@LabTest
 class VipRunnerLabIT {
 
     private static final String VIP = LabTopology.SUGGESTED_VIP;
@@ -45,8 +45,6 @@ class VipRunnerLabIT {
 
     @BeforeAll
     void buildLab() throws IOException {
-        Optional<String> reason = Lab.unavailableReason();
-        Assumptions.assumeTrue(reason.isEmpty(), () -> "skipped, the lab cannot run here: " + reason.orElse(""));
         lab = Lab.builder().nodes(3).build();
         agents = new LabAgents(lab);
         node1 = lab.node(1);

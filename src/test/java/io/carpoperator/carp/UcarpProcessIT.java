@@ -14,8 +14,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
+import io.carpoperator.testing.LabTest;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * holds the VIP; SIGKILL it and the other takes over. Needs root, ucarp, iproute2, iputils and coreutils'
  * stdbuf; uses only 198.51.100.0/24 inside namespaces it creates and deletes.
  */
+@LabTest
 class UcarpProcessIT {
 
     private static final String VIP = "198.51.100.10";
@@ -39,13 +40,6 @@ class UcarpProcessIT {
 
     @BeforeAll
     static void buildLab() throws Exception {
-        String missing = Stream.of("ucarp", "ip", "arping", "stdbuf")
-                .filter(tool -> Stream.of(System.getenv("PATH").split(":")).noneMatch(d -> Files.isExecutable(Path.of(d, tool))))
-                .reduce("", (a, b) -> a + " " + b);
-        boolean root = "0".equals(host.run(List.of("id", "-u")).stdout().strip());
-        Assumptions.assumeTrue(root && missing.isEmpty(),
-                "needs root and ucarp: running as " + (root ? "root" : "non-root") + ", missing tools:" + (missing.isEmpty() ? " none" : missing));
-
         workDir = Files.createTempDirectory(RUN + "-");
         for (String ns : List.of(SWITCH, NODE1, NODE2)) {
             sh("ip", "netns", "add", ns);

@@ -3,7 +3,6 @@ package io.carpoperator.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.carpoperator.lab.Lab;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -23,7 +22,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Assumptions;
+import io.carpoperator.testing.LabTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -32,6 +31,7 @@ import org.junit.jupiter.api.Test;
  * the operator and three agents. Asserts the summary against the issue's bounds, kubectl against a held demo, and that
  * nothing is left behind (also after Ctrl-C).
  */
+@LabTest
 class DemoIT {
     private static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
     private static final Pattern SUMMARY_ROW = Pattern.compile(
@@ -42,8 +42,7 @@ class DemoIT {
 
     @BeforeEach
     void needsTheLab() {
-        Assumptions.assumeTrue(Lab.unavailableReason().isEmpty(), Lab.unavailableReason().orElse(""));
-        Assumptions.assumeTrue(Files.exists(JAR), "the packaged jar is missing (mvn package first)");
+        assertThat(JAR).as("the packaged jar is missing: run mvn package (mvn verify does) first").exists();
     }
 
     @Test

@@ -12,11 +12,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
 import java.util.stream.Stream;
 
+import io.carpoperator.testing.LabTest;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -27,6 +26,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 /** Needs root: builds real network namespaces and runs real ucarp. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@LabTest
 class LabIT {
 
     private static final String VIP = LabTopology.SUGGESTED_VIP;
@@ -37,8 +37,6 @@ class LabIT {
 
     @BeforeAll
     void buildLab() throws IOException {
-        Optional<String> reason = Lab.unavailableReason();
-        Assumptions.assumeTrue(reason.isEmpty(), () -> "skipped: " + reason.orElse(""));
         lab = Lab.builder().nodes(2).build();
         scripts = SeedHooks.write(lab.runPrefix());
     }

@@ -10,14 +10,14 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.stream.Stream;
 
+import io.carpoperator.testing.LabTest;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Real ping and arping between two namespaces joined by a veth pair (198.51.100.0/24 only). */
+@LabTest
 class ExecProberIT {
 
     private static final String RUN = "cw-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xfffff));
@@ -31,11 +31,6 @@ class ExecProberIT {
 
     @BeforeAll
     static void buildLab() throws Exception {
-        boolean tools = Stream.of("ip", "ping", "arping").allMatch(tool ->
-                Stream.of(System.getenv("PATH").split(":")).anyMatch(d -> Files.isExecutable(Path.of(d, tool))));
-        boolean root = "root".equals(System.getProperty("user.name"));
-        Assumptions.assumeTrue(root && tools, "needs root, ip, ping and arping: user " + System.getProperty("user.name")
-                + (tools ? "" : ", tools missing"));
         for (String ns : List.of(NODE1, NODE2)) {
             sh("ip", "netns", "add", ns);
             createdNamespaces.add(ns);
