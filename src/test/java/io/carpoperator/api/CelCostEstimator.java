@@ -454,8 +454,8 @@ final class CelCostEstimator {
             var sel = e.select();
             Range sum = Range.fixed(0);
             if (sel.testOnly()) {
-                // a presence test costs 1 (PresenceTestHasCost defaults to true) plus its operand
-                return sum.add(Range.fixed(1)).add(cost(sel.operand()));
+                // has() costs only its operand: k8s.io/apiserver/pkg/cel/environment/base.go sets PresenceTestHasCost(false)
+                return sum.add(cost(sel.operand()));
             }
             sum = sum.add(cost(sel.operand()));
             CelKind kind = type(sel.operand()).kind();

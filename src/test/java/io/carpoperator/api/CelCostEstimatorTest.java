@@ -112,6 +112,20 @@ class CelCostEstimatorTest {
     }
 
     @Test
+    void aPresenceTestCostsOnlyItsOperandAsKubernetesConfiguresCel() {
+        RuleCost cost = only(estimate("""
+                type: object
+                properties:
+                  name:
+                    type: string
+                x-kubernetes-validations:
+                - rule: "has(self.name)"
+                """));
+        // reading self is 1; has() itself is free (PresenceTestHasCost(false))
+        assertThat(cost.maxCost()).isEqualTo(1);
+    }
+
+    @Test
     void messageExpressionsCountToo() {
         List<RuleCost> costs = estimate("""
                 type: string
