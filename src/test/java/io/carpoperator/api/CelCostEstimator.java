@@ -95,7 +95,7 @@ final class CelCostEstimator {
     }
 
     static long total(List<RuleCost> costs) {
-        return costs.stream().mapToLong(RuleCost::cost).reduce(0L, Sat::add);
+        return costs.stream().mapToLong(RuleCost::cost).reduce(0L, Saturating::add);
     }
 
     /** cel_validation.go childContext: cardinality is the product of maxItems/maxProperties above; null is unbounded. */
@@ -120,7 +120,7 @@ final class CelCostEstimator {
         Long childCardinality = null;
         Long factor = maxElements(schema);
         if (cardinality != null && factor != null) {
-            childCardinality = Sat.multiply(cardinality, factor);
+            childCardinality = Saturating.multiply(cardinality, factor);
         }
         if (schema.getProperties() != null) {
             for (Map.Entry<String, JSONSchemaProps> p : schema.getProperties().entrySet()) {
@@ -157,7 +157,7 @@ final class CelCostEstimator {
         CelAbstractSyntaxTree ast = types.compile(expression, self, where);
         long maxCost = new Coster(ast, self).cost(ast.getExpr()).max();
         long times = cardinality != null ? cardinality : MAX_REQUEST_SIZE_BYTES / (self.minSerializedSize + 1);
-        return new RuleCost(where, expression, maxCost, times, Sat.multiply(maxCost, times));
+        return new RuleCost(where, expression, maxCost, times, Saturating.multiply(maxCost, times));
     }
 
     /** The CEL declaration of a schema node (k8s.io/apiserver/pkg/cel/types.go DeclType), reduced to what cost needs. */
@@ -359,15 +359,15 @@ final class CelCostEstimator {
         }
 
         Range add(Range o) {
-            return new Range(Sat.add(min, o.min), Sat.add(max, o.max));
+            return new Range(Saturating.add(min, o.min), Saturating.add(max, o.max));
         }
 
         Range multiply(Range o) {
-            return new Range(Sat.multiply(min, o.min), Sat.multiply(max, o.max));
+            return new Range(Saturating.multiply(min, o.min), Saturating.multiply(max, o.max));
         }
 
         Range multiplyByCostFactor(double factor) {
-            return new Range(Sat.multiplyByCostFactor(min, factor), Sat.multiplyByCostFactor(max, factor));
+            return new Range(Saturating.multiplyByCostFactor(min, factor), Saturating.multiplyByCostFactor(max, factor));
         }
 
         Range union(Range o) {
@@ -528,7 +528,7 @@ final class CelCostEstimator {
                 case "string_to_bytes": {
                     Range sz = sizeOrUnknown(args.get(0));
                     return new CallEstimate(sz.multiplyByCostFactor(STRING_TRAVERSAL_COST_FACTOR).add(argCostSum),
-                            new Range(sz.min(), Sat.multiply(sz.max(), 4)));
+                            new Range(sz.min(), Saturating.multiply(sz.max(), 4)));
                 }
                 case "bytes_to_string": {
                     Range sz = sizeOrUnknown(args.get(0));
@@ -922,8 +922,8 @@ final class CelCostEstimator {
     }
 
     /** Saturating arithmetic: cel-go's addUint64NoOverflow, multiplyUint64NoOverflow and multiplyByCostFactor. */
-    static final class Sat {
-        private Sat() {
+    static final class Saturating {
+        private Saturating() {
         }
 
         static long add(long x, long y) {
