@@ -14,6 +14,8 @@ import java.util.Set;
 public final class SpecValidator {
     public static final int MAX_INTERFACE_NAME_BYTES = 15;
     public static final int MAX_PASSWORD_BYTES = 19;
+    /** A Node's name is a DNS subdomain. */
+    public static final int MAX_NODE_NAME_LENGTH = 253;
 
     private SpecValidator() {
     }
@@ -103,10 +105,16 @@ public final class SpecValidator {
         if (nodes == null) {
             return;
         }
+        if (nodes.size() > VirtualIPSpec.MAX_PREFERRED_NODES) {
+            problems.add(new FieldProblem("spec.preferredNodes", "lists " + nodes.size() + " nodes; at most " + VirtualIPSpec.MAX_PREFERRED_NODES));
+        }
         Set<String> seen = new HashSet<>();
         for (String node : nodes) {
             if (blank(node)) {
                 problems.add(new FieldProblem("spec.preferredNodes", "contains an empty node name"));
+            } else if (node.length() > MAX_NODE_NAME_LENGTH) {
+                problems.add(new FieldProblem("spec.preferredNodes", "'" + node.substring(0, 20) + "...' is " + node.length()
+                        + " characters; a node name has at most " + MAX_NODE_NAME_LENGTH));
             } else if (!seen.add(node)) {
                 problems.add(new FieldProblem("spec.preferredNodes", "lists '" + node + "' more than once"));
             }
@@ -118,6 +126,12 @@ public final class SpecValidator {
             return;
         }
         if (isolation.hosts != null) {
+            if (isolation.hosts.size() > IsolationSpec.MAX_HOSTS) {
+                problems.add(new FieldProblem("spec.isolation.hosts", "lists " + isolation.hosts.size() + " hosts; at most " + IsolationSpec.MAX_HOSTS));
+            }
+            if (new HashSet<>(isolation.hosts).size() != isolation.hosts.size()) {
+                problems.add(new FieldProblem("spec.isolation.hosts", isolation.hosts + " lists a host twice"));
+            }
             for (String host : isolation.hosts) {
                 if (!Ipv4Cidr.isAddress(host)) {
                     problems.add(new FieldProblem("spec.isolation.hosts", "'" + host + "' is not an IPv4 address"));

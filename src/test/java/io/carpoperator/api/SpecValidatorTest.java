@@ -53,6 +53,14 @@ class SpecValidatorTest {
                 bad("hold limit zero", s -> isolation(s).holdLimit = 0, "spec.isolation.holdLimit", "0 is less than 1"),
                 bad("probe interval too short", s -> isolation(s).probeIntervalMillis = 50, "spec.isolation.probeIntervalMillis", "50 is less than 100"),
                 bad("duplicate preferred node", s -> s.preferredNodes = List.of("node-a", "node-b", "node-a"), "spec.preferredNodes", "lists 'node-a' more than once"),
+                bad("node name longer than a DNS subdomain", s -> s.preferredNodes = List.of("n".repeat(254)), "spec.preferredNodes",
+                        "is 254 characters; a node name has at most 253"),
+                bad("too many preferred nodes", s -> s.preferredNodes = java.util.stream.IntStream.range(0, 65).mapToObj(i -> "node-" + i).toList(),
+                        "spec.preferredNodes", "lists 65 nodes; at most 64"),
+                bad("too many isolation hosts", s -> isolation(s).hosts = java.util.stream.IntStream.range(1, 10).mapToObj(i -> "198.51.100." + i).toList(),
+                        "spec.isolation.hosts", "lists 9 hosts; at most 8"),
+                bad("duplicate isolation host", s -> isolation(s).hosts = List.of("198.51.100.1", "198.51.100.1"), "spec.isolation.hosts",
+                        "lists a host twice"),
                 bad("no password secret", s -> s.passwordSecretRef = null, "spec.passwordSecretRef", "no built-in CARP password"));
     }
 
