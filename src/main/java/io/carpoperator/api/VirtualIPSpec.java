@@ -1,5 +1,6 @@
 package io.carpoperator.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
@@ -57,4 +58,8 @@ public class VirtualIPSpec {
 
     @JsonPropertyDescription("Gratuitous ARP announcements while master.")
     public GratuitousArpSpec gratuitousArp;
+
+    /** What the stored spec held that this version could not read (see {@link TolerantJson}); the validator reports it. */
+    @JsonIgnore
+    public List<UnreadValue> unread = List.of();
 }
