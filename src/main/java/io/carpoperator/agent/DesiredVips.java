@@ -3,6 +3,7 @@ package io.carpoperator.agent;
 import io.carpoperator.api.Ipv4Cidr;
 import io.carpoperator.api.NodeStatus;
 import io.carpoperator.api.ResolvedConfig;
+import io.carpoperator.api.UnreadValue;
 import io.carpoperator.api.VirtualIP;
 import io.carpoperator.api.VirtualIPStatus;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -15,6 +16,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * Decides, for each VirtualIP in the cache, what this node should run. Only status.resolved (the operator's last valid
@@ -55,6 +57,13 @@ public final class DesiredVips {
         boolean entryPresent = entries.get(node) != null;
         if (vip.getMetadata().getDeletionTimestamp() != null) {
             return new DesiredVip.Release(name, "the VirtualIP is being deleted", entryPresent);
+        }
+        String unreadable = status == null || status.unread == null ? "" : status.unread.stream()
+                .filter(u -> !u.unknownField() && (u.field().equals("status") || u.field().startsWith("status.resolved")))
+                .map(UnreadValue::toString).collect(Collectors.joining("; "));
+        if (!unreadable.isEmpty()) {
+            // e.g. written by a newer operator: acting on part of it would silently change what runs
+            return new DesiredVip.KeepLast(name, "its resolved configuration cannot be read by this agent version: " + unreadable);
         }
         ResolvedConfig resolved = status == null ? null : status.resolved;
         if (resolved == null || resolved.nodes == null) {
