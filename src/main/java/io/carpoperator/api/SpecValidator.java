@@ -228,20 +228,29 @@ public final class SpecValidator {
         }
     }
 
-    /** A host that always answers (our own VIP, loopback) or never can (network, broadcast) would blind the watchdog. */
     private static void checkIsolationHost(String host, Ipv4Cidr vip, List<FieldProblem> problems) {
-        int address = Ipv4Cidr.parseAddress(host);
+        unusableProbeTarget(Ipv4Cidr.parseAddress(host), vip)
+                .ifPresent(why -> problems.add(new FieldProblem("spec.isolation.hosts", "'" + host + "' is " + why)));
+    }
+
+    /**
+     * Why an address cannot tell the watchdog whether a node is cut off, if it cannot: it always answers (the VIP itself,
+     * from whichever node holds it; loopback) or answers from many hosts or none (network, broadcast, multicast).
+     *
+     * @param vip the VirtualIP's address, or null when unknown
+     */
+    public static Optional<String> unusableProbeTarget(int address, Ipv4Cidr vip) {
         var special = specialUse(address);
         if (special.isPresent()) {
-            problems.add(new FieldProblem("spec.isolation.hosts", "'" + host + "' is " + special.get()));
+            return special;
         } else if (vip != null && address == vip.address()) {
-            problems.add(new FieldProblem("spec.isolation.hosts", "'" + host + "' is the VirtualIP's own address; it would answer from"
-                    + " whichever node holds it, so isolation could never be seen"));
+            return Optional.of("the VirtualIP's own address; it would answer from whichever node holds it, so isolation could never be seen");
         } else if (vip != null && vip.prefixLength() <= 30 && address == vip.network()) {
-            problems.add(new FieldProblem("spec.isolation.hosts", "'" + host + "' is the network address of " + vip.subnet()));
+            return Optional.of("the network address of " + vip.subnet());
         } else if (vip != null && vip.prefixLength() <= 30 && address == vip.broadcast()) {
-            problems.add(new FieldProblem("spec.isolation.hosts", "'" + host + "' is the broadcast address of " + vip.subnet()));
+            return Optional.of("the broadcast address of " + vip.subnet());
         }
+        return Optional.empty();
     }
 
     private static boolean blank(String s) {
