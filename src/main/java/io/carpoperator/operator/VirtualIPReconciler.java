@@ -26,6 +26,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
@@ -159,7 +160,7 @@ public class VirtualIPReconciler implements Reconciler<VirtualIP>, Cleaner<Virtu
     /** Fields of a newer version are ignored, not silently: said once per generation. */
     private static void logIgnoredFields(VirtualIP vip, VirtualIPStatus previous) {
         if (vip.getSpec() == null || vip.getSpec().unread == null
-                || (previous != null && java.util.Objects.equals(previous.observedGeneration, vip.getMetadata().getGeneration()))) {
+                || (previous != null && Objects.equals(previous.observedGeneration, vip.getMetadata().getGeneration()))) {
             return;
         }
         String ignored = vip.getSpec().unread.stream().filter(UnreadValue::unknownField).map(UnreadValue::field)
