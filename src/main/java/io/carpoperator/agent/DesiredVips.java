@@ -3,6 +3,8 @@ package io.carpoperator.agent;
 import io.carpoperator.api.Ipv4Cidr;
 import io.carpoperator.api.NodeStatus;
 import io.carpoperator.api.ResolvedConfig;
+import io.carpoperator.api.SpecValidator;
+import io.carpoperator.api.UnreadValue;
 import io.carpoperator.api.VirtualIP;
 import io.carpoperator.api.VirtualIPStatus;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -15,6 +17,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * Decides, for each VirtualIP in the cache, what this node should run. Only status.resolved (the operator's last valid
@@ -56,6 +59,13 @@ public final class DesiredVips {
         if (vip.getMetadata().getDeletionTimestamp() != null) {
             return new DesiredVip.Release(name, "the VirtualIP is being deleted", entryPresent);
         }
+        String unreadable = status == null || status.unread == null ? "" : status.unread.stream()
+                .filter(u -> !u.unknownField() && (u.field().equals("status") || u.field().startsWith("status.resolved")))
+                .map(UnreadValue::toString).collect(Collectors.joining("; "));
+        if (!unreadable.isEmpty()) {
+            // e.g. written by a newer operator: acting on part of it would silently change what runs
+            return new DesiredVip.KeepLast(name, "its resolved configuration cannot be read by this agent version: " + unreadable);
+        }
         ResolvedConfig resolved = status == null ? null : status.resolved;
         if (resolved == null || resolved.nodes == null) {
             return new DesiredVip.Unresolved(name);
@@ -82,15 +92,20 @@ public final class DesiredVips {
         }
         try {
             return new DesiredVip.Run(name, ResolvedVipSettings.build(name, node, resolved, password,
-                    peers(entries, selected, ownAddresses), heartbeats(entries, selected)));
+                    peers(entries, selected, ownAddresses, Ipv4Cidr.tryParse(resolved.address).orElse(null)), heartbeats(entries, selected)));
         } catch (IllegalArgumentException e) {
             return new DesiredVip.KeepLast(name, e.getMessage());
         }
     }
 
-    /** The other selected nodes' addresses on the VIP network, in node-name order; never our own. */
-    List<String> peers(Map<String, NodeStatus> entries, List<String> selected, Set<String> ownAddresses) {
-        return otherNodes(entries, selected, s -> s.address, ownAddresses);
+    /**
+     * The other selected nodes' addresses on the VIP network, in node-name order; never our own, nor one that would
+     * answer whatever happens (the VIP itself, loopback) or from many hosts (the subnet's broadcast), which would hide isolation.
+     */
+    List<String> peers(Map<String, NodeStatus> entries, List<String> selected, Set<String> ownAddresses, Ipv4Cidr vip) {
+        return otherNodes(entries, selected, s -> s.address, ownAddresses).stream()
+                .filter(peer -> SpecValidator.unusableProbeTarget(Ipv4Cidr.parseAddress(peer), vip).isEmpty())
+                .toList();
     }
 
     /** The other selected nodes' node-network addresses, in node-name order; never our own NODE_IP. */

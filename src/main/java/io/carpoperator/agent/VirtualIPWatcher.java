@@ -159,7 +159,7 @@ public final class VirtualIPWatcher implements AutoCloseable {
             for (String name : names) {
                 VirtualIP vip = vips.getStore().getByKey(name);
                 if (vip != null) {
-                    desired.put(name, desiredVips.desired(vip, this::secret, ownAddresses.get(name)));
+                    desired.put(name, desiredFor(vip, ownAddresses.get(name)));
                 }
             }
             List<VipAction> actions = VipSetReconciler.plan(desired, running.settings(names));
@@ -167,6 +167,15 @@ public final class VirtualIPWatcher implements AutoCloseable {
             running.apply(actions);
         } catch (RuntimeException e) {
             LOG.errorf(e, "node %s: reconciling VIPs %s failed; retrying on the next change", settings.nodeName(), names);
+        }
+    }
+
+    /** One object that cannot be used must not hold up the others: it keeps what runs, and says why once. */
+    private DesiredVip desiredFor(VirtualIP vip, String ownAddress) {
+        try {
+            return desiredVips.desired(vip, this::secret, ownAddress);
+        } catch (RuntimeException e) {
+            return new DesiredVip.KeepLast(vip.getMetadata().getName(), "cannot be used (" + e + ")");
         }
     }
 

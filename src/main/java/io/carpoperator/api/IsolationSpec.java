@@ -13,7 +13,6 @@ import java.util.List;
 // Each host and probe kind at most once, checked by the API server as a set (linear, no CEL cost).
 @SchemaCustomizer(value = SetListType.class, input = "hosts,probes")
 public class IsolationSpec {
-    public static final int MAX_HOSTS = 8;
     public static final int DEFAULT_PROBE_INTERVAL_MILLIS = 1000;
     public static final int MIN_PROBE_INTERVAL_MILLIS = 100;
     public static final int DEFAULT_HOLD_LIMIT = 2;
@@ -24,7 +23,7 @@ public class IsolationSpec {
 
     @JsonPropertyDescription("IPv4 addresses of isolation hosts (the seed's HOST), each at most once: if neither these nor any peer answer while a heartbeat"
             + " does, the node is isolated. Default: the node's default gateway on the VIP interface.")
-    @Size(max = MAX_HOSTS)
+    @Size(max = SpecValidator.MAX_ISOLATION_HOSTS)
     // CEL rather than an items `pattern` for the readable message; maxItems and the items' maxLength bound its cost
     @ValidationRule(value = "self.all(h, h.matches('" + Ipv4Cidr.CEL_ADDRESS_PATTERN + "'))",
             message = "isolation.hosts must be IPv4 addresses")

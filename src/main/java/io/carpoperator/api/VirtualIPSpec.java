@@ -1,5 +1,6 @@
 package io.carpoperator.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
@@ -17,7 +18,6 @@ import java.util.List;
 // The API server checks a set's uniqueness in linear time; the CEL rule it replaces was quadratic and over budget.
 @SchemaCustomizer(value = SetListType.class, input = "preferredNodes")
 public class VirtualIPSpec {
-    public static final int MAX_PREFERRED_NODES = 64;
 
     @Required
     @Size(max = Ipv4Cidr.MAX_CIDR_LENGTH)
@@ -45,8 +45,8 @@ public class VirtualIPSpec {
     public LabelSelector nodeSelector;
 
     @JsonPropertyDescription("Ordered node names, each at most once; earlier nodes get a lower CARP advskew and so are the preferred master. Default: none (equal skew).")
-    @Size(max = MAX_PREFERRED_NODES)
-    public List<@Size(min = 1, max = SpecValidator.MAX_NODE_NAME_LENGTH) String> preferredNodes;
+    @Size(max = SpecValidator.MAX_PREFERRED_NODES)
+    public List<@Size(min = 1, max = SpecValidator.MAX_NAME_LENGTH) String> preferredNodes;
 
     @JsonPropertyDescription("Take the address back when a more preferred node returns (ucarp -P). Default: false.")
     public Boolean preempt;
@@ -63,4 +63,8 @@ public class VirtualIPSpec {
 
     @JsonPropertyDescription("Gratuitous ARP announcements while master.")
     public GratuitousArpSpec gratuitousArp;
+
+    /** What the stored spec held that this version could not read (see {@link TolerantJson}); the validator reports it. */
+    @JsonIgnore
+    public List<UnreadValue> unread = List.of();
 }

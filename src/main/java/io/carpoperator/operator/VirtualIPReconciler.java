@@ -5,6 +5,7 @@ import io.carpoperator.api.NodeState;
 import io.carpoperator.api.ResolvedConfig;
 import io.carpoperator.api.SpecValidator;
 import io.carpoperator.api.Timestamps;
+import io.carpoperator.api.UnreadValue;
 import io.carpoperator.api.VirtualIP;
 import io.carpoperator.api.VirtualIPStatus;
 import io.carpoperator.api.ConditionReasons;
@@ -25,6 +26,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
@@ -87,6 +89,7 @@ public class VirtualIPReconciler implements Reconciler<VirtualIP>, Cleaner<Virtu
         VirtualIPStatus previous = vip.getStatus();
         Integer vhid = previous == null ? null : previous.vhid;
 
+        logIgnoredFields(vip, previous);
         List<FieldProblem> problems = new ArrayList<>(SpecValidator.validate(vip.getSpec()));
         if (problems.isEmpty()) {
             NodeSelection.problem(vip.getSpec().nodeSelector)
@@ -152,6 +155,19 @@ public class VirtualIPReconciler implements Reconciler<VirtualIP>, Cleaner<Virtu
             infrastructure.removeAll();
         }
         return DeleteControl.defaultDelete();
+    }
+
+    /** Fields of a newer version are ignored, not silently: said once per generation. */
+    private static void logIgnoredFields(VirtualIP vip, VirtualIPStatus previous) {
+        if (vip.getSpec() == null || vip.getSpec().unread == null
+                || (previous != null && Objects.equals(previous.observedGeneration, vip.getMetadata().getGeneration()))) {
+            return;
+        }
+        String ignored = vip.getSpec().unread.stream().filter(UnreadValue::unknownField).map(UnreadValue::field)
+                .collect(Collectors.joining(", "));
+        if (!ignored.isEmpty()) {
+            LOG.infof("VirtualIP %s: ignoring fields this operator version does not know: %s", vip.getMetadata().getName(), ignored);
+        }
     }
 
     private List<Node> nodes(Context<VirtualIP> context) {

@@ -8,6 +8,8 @@ import io.carpoperator.api.NodeStatus;
 import io.carpoperator.api.SecretKeyRef;
 import io.carpoperator.api.VirtualIP;
 import io.carpoperator.api.VirtualIPSpec;
+import io.carpoperator.operator.VirtualIPReconcilerIT;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -217,6 +219,40 @@ class AgentClusterIT {
         assertThat(spent).as("1000 reports with the API unreachable").isLessThan(Duration.ofMillis(500));
         await().atMost(TIMEOUT).until(() -> agent.statusWriteFailures() >= 2);
         assertThat(get("web").getStatus().nodes).doesNotContainKey(NODE);
+    }
+
+    @Test
+    void anUnreadableVirtualIPNeitherBlindsTheAgentNorStopsWhatRuns() {
+        agent = new ClusterAgent(client, settings(), planes).start();
+        create(vip("web", "198.51.100.70/24"));
+        await().atMost(TIMEOUT).until(() -> planes.latest("web") != null);
+
+        // past the schema: a spec from a newer version, and a status.resolved as a newer operator would write it
+        client.genericKubernetesResources(VirtualIPReconcilerIT.VIRTUAL_IPS).resource(client.getKubernetesSerialization()
+                .unmarshal(VirtualIPReconcilerIT.FROM_THE_FUTURE, GenericKubernetesResource.class)).create();
+        statusPatch("web", "{\"status\":{\"resolved\":{\"probes\":[\"TCP\"],\"holdLimit\":\"two\"}}}");
+        create(vip("db", "198.51.100.71/24"));
+
+        await().atMost(TIMEOUT).until(() -> planes.latest("db") != null);
+        assertThat(planes.planes("web")).as("web keeps running its last good configuration").singleElement()
+                .satisfies(web -> assertThat(web.stoppedWithHandOver).isNull());
+        assertThat(agent.runningVips()).containsOnlyKeys("web", "db");
+    }
+
+    @Test
+    void anEditInTheShapeOfANewerVersionLeavesTheRunningVipAlone() {
+        agent = new ClusterAgent(client, settings(), planes).start();
+        create(vip("web", "198.51.100.72/24"));
+        await().atMost(TIMEOUT).until(() -> planes.latest("web") != null);
+
+        client.resources(VirtualIP.class).withName("web").patch(PatchContext.of(PatchType.JSON_MERGE),
+                "{\"spec\": {\"preempt\": true, \"isolation\": {\"newKnob\": 5, \"probes\": [\"ICMP\", \"TCP\"]}}}");
+        await().atMost(TIMEOUT).until(() -> get("web").getStatus().phase == io.carpoperator.api.Phase.Invalid);
+        create(vip("db", "198.51.100.73/24"));
+
+        await().atMost(TIMEOUT).until(() -> planes.latest("db") != null);
+        assertThat(planes.planes("web")).as("the invalid edit restarts nothing").singleElement()
+                .satisfies(web -> assertThat(web.settings.preempt()).isFalse());
     }
 
     private static VirtualIP vip(String name, String address) {

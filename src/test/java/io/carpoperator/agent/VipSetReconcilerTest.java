@@ -12,7 +12,9 @@ import static io.carpoperator.agent.AgentFixtures.withEntry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.carpoperator.api.VirtualIP;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -118,6 +120,17 @@ class VipSetReconcilerTest {
     }
 
     @Test
+    void aPeerAddressThatWouldAnswerWhateverHappensIsNoPeer() {
+        VirtualIP vip = vip("web", resolved("198.51.100.10/24", 1, NODE, "node-b", "node-c", "node-d", "node-e"));
+        withEntry(vip, "node-b", "198.51.100.10", "203.0.113.2");
+        withEntry(vip, "node-c", "198.51.100.255", "203.0.113.3");
+        withEntry(vip, "node-d", "127.0.0.1", "203.0.113.4");
+        withEntry(vip, "node-e", "198.51.100.5", "203.0.113.5");
+        assertThat(plan(vip)).singleElement().isInstanceOfSatisfying(VipAction.Start.class,
+                start -> assertThat(start.settings().peers()).containsExactly("198.51.100.5"));
+    }
+
+    @Test
     void aDeselectedVipIsStoppedAndOurEntryRemoved() {
         apply(plan(vip("web", resolved("198.51.100.10/24", 1, NODE, "node-b"))));
         VirtualIP deselected = withEntry(vip("web", resolved("198.51.100.10/24", 1, "node-b")), NODE, "198.51.100.2", NODE_IP);
@@ -169,6 +182,26 @@ class VipSetReconcilerTest {
                         .startsWith("status.resolved.address: '198.51.100.10' has no prefix length"));
         VirtualIP noResolved = vip("web", null);
         assertThat(plan(noResolved)).singleElement().isEqualTo(new VipAction.Keep("web", "status.resolved is missing", true));
+    }
+
+    @Test
+    void aResolvedBlockFromANewerOperatorThatCannotBeReadKeepsTheLastGoodOneRunning() {
+        apply(plan(vip("web", resolved("198.51.100.10/24", 1, NODE))));
+        VipSettings before = running.get("web");
+        var serialization = new KubernetesSerialization();
+        VirtualIP newer = vip("web", resolved("198.51.100.10/24", 1, NODE));
+        var json = (ObjectNode) serialization.convertValue(newer, ObjectNode.class);
+        ((ObjectNode) json.at("/status/resolved")).putArray("probes").add("ICMP").add("TCP");
+        ((ObjectNode) json.at("/status/resolved")).put("newKnob", 5);
+        VirtualIP read = serialization.unmarshal(json.toString(), VirtualIP.class);
+
+        assertThat(apply(plan(read))).singleElement().isEqualTo(new VipAction.Keep("web", "its resolved configuration cannot be read by"
+                + " this agent version: status.resolved.probes[1]: unsupported value \"TCP\": supported values: \"ICMP\", \"ARP\"", true));
+        assertThat(running.get("web")).isSameAs(before);
+
+        ((ObjectNode) json.at("/status/resolved")).putArray("probes").add("ICMP");
+        assertThat(apply(plan(serialization.unmarshal(json.toString(), VirtualIP.class))))
+                .as("an unknown field alone is ignored").singleElement().isInstanceOf(VipAction.Restart.class);
     }
 
     @Test

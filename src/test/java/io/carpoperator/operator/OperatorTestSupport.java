@@ -8,6 +8,7 @@ import io.carpoperator.api.Timestamps;
 import io.carpoperator.api.VirtualIP;
 import io.carpoperator.api.VirtualIPSpec;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -75,6 +76,24 @@ final class OperatorTestSupport {
             client.resources(VirtualIP.class).resource(vip).update();
             return true;
         });
+    }
+
+    /**
+     * Stores a VirtualIP as raw JSON, past any schema: what a cluster with an older CRD, `kubectl apply
+     * --validate=false` or a newer operator's CRD can leave in etcd. The mock API server stores anything.
+     */
+    void createRaw(String json) {
+        var resource = client.getKubernetesSerialization().unmarshal(json, GenericKubernetesResource.class);
+        client.genericKubernetesResources(VirtualIPReconcilerIT.VIRTUAL_IPS).resource(resource).create();
+    }
+
+    /** A merge patch of the spec as raw JSON, past any schema, e.g. fields of a newer CRD version. */
+    void patchRaw(String name, String mergePatch) {
+        client.resources(VirtualIP.class).withName(name).patch(PatchContext.of(PatchType.JSON_MERGE), mergePatch);
+    }
+
+    void jsonPatch(String name, String patch) {
+        client.resources(VirtualIP.class).withName(name).patch(PatchContext.of(PatchType.JSON), patch);
     }
 
     VirtualIP get(String name) {

@@ -9,6 +9,7 @@ import io.carpoperator.api.ConditionTypes;
 import io.carpoperator.api.IsolationSpec;
 import io.carpoperator.api.NodeState;
 import io.carpoperator.api.Phase;
+import io.carpoperator.api.ProbeType;
 import io.carpoperator.api.SecretKeyRef;
 import io.carpoperator.api.VirtualIP;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
@@ -19,6 +20,7 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
@@ -35,7 +37,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
-class VirtualIPReconcilerIT {
+public class VirtualIPReconcilerIT {
 
     @Inject
     KubernetesClient client;
@@ -120,8 +122,8 @@ class VirtualIPReconcilerIT {
                         "spec.interface: 'enp0s31f6-bond-12' is 17 bytes; Linux allows at most 15"),
                 bad("interface name with a slash", v -> v.getSpec().interfaceName = "eth0/1", "spec.interface: 'eth0/1' contains '/' or whitespace"),
                 bad("isolation host not an IP", v -> isolation(v).hosts = List.of("gw.example"), "spec.isolation.hosts: 'gw.example' is not an IPv4 address"),
-                bad("holdLimit below 1", v -> isolation(v).holdLimit = 0, "spec.isolation.holdLimit: 0 is less than 1"),
-                bad("probe interval below 100", v -> isolation(v).probeIntervalMillis = 99, "spec.isolation.probeIntervalMillis: 99 is less than 100"),
+                bad("holdLimit below 1", v -> isolation(v).holdLimit = 0, "spec.isolation.holdLimit: 0 is outside 1-100"),
+                bad("probe interval below 100", v -> isolation(v).probeIntervalMillis = 99, "spec.isolation.probeIntervalMillis: 99 is outside 100-600000"),
                 bad("duplicate preferredNodes", v -> v.getSpec().preferredNodes = List.of("node-a", "node-a"),
                         "spec.preferredNodes: lists 'node-a' more than once"));
     }
@@ -219,6 +221,68 @@ class VirtualIPReconcilerIT {
         VirtualIP degraded = cluster.awaitStatus("agg", v -> v.getStatus().phase == Phase.Degraded
                 && "StaleNodes".equals(condition(v, ConditionTypes.DEGRADED).getReason()));
         assertThat(condition(degraded, ConditionTypes.DEGRADED).getMessage()).contains("node-a");
+    }
+
+    /** VirtualIPs as raw objects, for writing what the typed client could not express. */
+    public static final ResourceDefinitionContext VIRTUAL_IPS = new ResourceDefinitionContext.Builder().withGroup(VirtualIP.GROUP)
+            .withVersion(VirtualIP.VERSION).withKind("VirtualIP").withPlural("virtualips").withNamespaced(false).build();
+
+    /** A VirtualIP past the schema: an enum value and a field from a newer version, a string where a number belongs. */
+    public static final String FROM_THE_FUTURE = """
+            {"apiVersion": "carp-operator.io/v1alpha1", "kind": "VirtualIP", "metadata": {"name": "from-the-future"},
+             "spec": {"address": "198.51.100.130/24", "vhid": "five",
+                      "passwordSecretRef": {"name": "carp-password", "key": "password"},
+                      "isolation": {"probes": ["ICMP", "TCP"], "newKnob": 5}}}""";
+
+    @Test
+    void anUnreadableVirtualIPIsInvalidNamingTheFieldsWhileTheOthersAreStillReconciled() {
+        cluster.createRaw(FROM_THE_FUTURE);
+        cluster.create(vip("neighbour", "198.51.100.131/24"));
+        VirtualIP neighbour = cluster.awaitStatus("neighbour", v -> v.getStatus().phase == Phase.Pending);
+        assertThat(condition(neighbour, ConditionTypes.VALID).getStatus()).isEqualTo("True");
+
+        VirtualIP bad = cluster.awaitStatus("from-the-future", v -> v.getStatus().phase == Phase.Invalid);
+        String message = condition(bad, ConditionTypes.VALID).getMessage();
+        assertThat(message).contains("spec.vhid: \"five\" is not an integer")
+                .contains("spec.isolation.probes[1]: unsupported value \"TCP\": supported values: \"ICMP\", \"ARP\"")
+                .doesNotContain("newKnob");
+        assertThat(bad.getStatus().resolved).as("nothing is resolved from an unreadable spec").isNull();
+        await().atMost(OperatorTestSupport.TIMEOUT).until(() -> cluster.hasEvent("from-the-future", "Warning", "InvalidSpec"));
+
+        cluster.editSpec("neighbour", spec -> spec.preempt = true);
+        cluster.awaitStatus("neighbour", v -> Boolean.TRUE.equals(v.getStatus().resolved.preempt));
+    }
+
+    @Test
+    void anEditInTheShapeOfANewerVersionIsInvalidAndTheAgentsKeepTheLastValidConfiguration() {
+        cluster.create(vip("upgraded", "198.51.100.133/24"));
+        VirtualIP before = cluster.awaitStatus("upgraded", v -> v.getStatus().resolved != null);
+        cluster.report("upgraded", "node-a", NodeState.MASTER);
+        cluster.awaitStatus("upgraded", v -> "node-a".equals(v.getStatus().master));
+
+        cluster.patchRaw("upgraded", "{\"spec\": {\"isolation\": {\"newKnob\": 5, \"probes\": [\"ICMP\", \"TCP\"]}}}");
+        VirtualIP after = cluster.awaitStatus("upgraded", v -> v.getStatus().phase == Phase.Invalid);
+        assertThat(condition(after, ConditionTypes.VALID).getMessage())
+                .isEqualTo("spec.isolation.probes[1]: unsupported value \"TCP\": supported values: \"ICMP\", \"ARP\"; agents keep"
+                        + " running the last valid configuration (generation " + before.getStatus().resolved.generation + ")");
+        assertThat(after.getStatus().resolved.generation).isEqualTo(before.getStatus().resolved.generation);
+        assertThat(after.getStatus().resolved.probes).isEqualTo(before.getStatus().resolved.probes);
+        assertThat(after.getStatus().master).isEqualTo("node-a");
+
+        // a JSON Patch: the mock API server merges lists in a merge patch instead of replacing them
+        cluster.jsonPatch("upgraded", "[{\"op\": \"replace\", \"path\": \"/spec/isolation/probes\", \"value\": [\"ICMP\"]}]");
+        VirtualIP fixed = cluster.awaitStatus("upgraded", v -> v.getStatus().phase != Phase.Invalid);
+        assertThat(fixed.getStatus().resolved.probes).containsExactly(ProbeType.ICMP);
+    }
+
+    @Test
+    void anUnknownFieldFromANewerVersionIsIgnored() {
+        cluster.createRaw("""
+                {"apiVersion": "carp-operator.io/v1alpha1", "kind": "VirtualIP", "metadata": {"name": "newer"},
+                 "spec": {"address": "198.51.100.132/24", "passwordSecretRef": {"name": "carp-password", "key": "password"},
+                          "isolation": {"holdLimit": 3, "newKnob": 5}, "newBlock": {"x": [1]}}}""");
+        VirtualIP newer = cluster.awaitStatus("newer", v -> v.getStatus().phase == Phase.Pending);
+        assertThat(newer.getStatus().resolved.holdLimit).isEqualTo(3);
     }
 
     @Test
