@@ -71,6 +71,15 @@ final class CelRule {
         this.messageProgram = messageCompiled;
     }
 
+    /**
+     * Loads and initialises CEL (seconds on a busy machine) on the calling thread, so that the first CRD does not
+     * stall the mock server's event loop.
+     */
+    static void warmUp() {
+        new CelRule(new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode().put("rule", "self.all(x, x.matches('^a$'))"))
+                .check("", List.of(), "array", new com.fasterxml.jackson.databind.ObjectMapper().createArrayNode().add("a"), null);
+    }
+
     static List<CelRule> of(JsonNode validations) {
         List<CelRule> rules = new ArrayList<>();
         if (validations != null && validations.isArray()) {

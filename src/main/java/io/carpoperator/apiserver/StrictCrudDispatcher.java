@@ -58,6 +58,7 @@ public class StrictCrudDispatcher extends KubernetesCrudDispatcher {
 
     public StrictCrudDispatcher(boolean acceptsUnvalidatedWrites) {
         this.acceptsUnvalidatedWrites = acceptsUnvalidatedWrites;
+        CelRule.warmUp();
     }
 
     @Override
