@@ -114,7 +114,7 @@ public final class CrdSchemaValidator {
             errors.removeIf(e -> unchanged(e.node(), pruned, old, schema));
         }
         if (errors.stream().anyMatch(FieldError::blocksCel)) {
-            errors.add(FieldError.invalid("<nil>", List.of(), "null",
+            errors.add(FieldError.invalid("<nil>", List.of(), FieldError.quote("null"),
                     "some validation rules were not checked because the object was invalid; correct the existing errors to complete validation"));
         } else {
             checkRules(pruned, old, schema, new ArrayList<>(), old != null && pruned.equals(old), errors);
