@@ -135,8 +135,8 @@ public final class CrdSchemaValidator {
                 Map.Entry<String, JsonNode> field = it.next();
                 String name = field.getKey();
                 String childPath = path.isEmpty() ? name : path + "." + name;
-                if (root && ROOT_FIELDS.contains(name)) {
-                    continue;
+                if ((root || schema.path("x-kubernetes-embedded-resource").asBoolean(false)) && ROOT_FIELDS.contains(name)) {
+                    continue; // an object's own apiVersion, kind and metadata
                 }
                 JsonNode childSchema = properties.has(name) ? properties.get(name) : additional.isObject() ? additional : null;
                 if (childSchema == null) {

@@ -173,4 +173,37 @@ class CrdSchemaValidatorTest {
         ((ObjectNode) specWrite.get("spec")).put("address", "198.51.100.31");
         assertThat(validator.validate(specWrite, stored).errors()).extracting(FieldError::field).containsExactly("spec.address");
     }
+
+    /** A CRD of its own for what the VirtualIP CRD does not use: map lists, rule field paths and reasons, preserved fields. */
+    static final String WIDGET_CRD = """
+            {"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition","metadata":{"name":"widgets.example.com"},
+             "spec":{"group":"example.com","names":{"kind":"Widget","plural":"widgets"},"scope":"Namespaced",
+              "versions":[{"name":"v1","served":true,"storage":true,"schema":{"openAPIV3Schema":{"type":"object","properties":{
+               "spec":{"type":"object",
+                "x-kubernetes-validations":[{"rule":"self.minReplicas <= self.maxReplicas","fieldPath":".minReplicas",
+                                             "reason":"FieldValueForbidden","message":"must not exceed maxReplicas"}],
+                "properties":{
+                 "minReplicas":{"type":"integer"},"maxReplicas":{"type":"integer"},
+                 "ports":{"type":"array","x-kubernetes-list-type":"map","x-kubernetes-list-map-keys":["name"],
+                          "items":{"type":"object","required":["name"],"properties":{"name":{"type":"string"},"port":{"type":"integer"}}}},
+                 "extra":{"type":"object","x-kubernetes-preserve-unknown-fields":true},
+                 "note":{"type":"string","nullable":true}}}}}}}]}}""";
+
+    @Test
+    void mapListsRuleFieldPathsReasonsAndPreservedFieldsWorkAsOnARealServer() throws IOException {
+        CrdSchemaValidator widgets = CrdSchemaValidator.forCrd(JSON.readTree(WIDGET_CRD));
+        ObjectNode widget = (ObjectNode) JSON.readTree("""
+                {"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"w","namespace":"default"},
+                 "spec":{"minReplicas":3,"maxReplicas":2,"note":null,"extra":{"anything":{"goes":1}},
+                         "ports":[{"name":"http","port":80},{"name":"http","port":8080}]}}""");
+
+        CrdSchemaValidator.Verdict verdict = widgets.validate(widget, null);
+
+        assertThat(verdict.errors()).extracting(FieldError::toString).containsExactlyInAnyOrder(
+                "spec.ports[1]: Duplicate value: {\"name\":\"http\"}",
+                "spec.minReplicas: Forbidden: must not exceed maxReplicas");
+        assertThat(verdict.unknownFields()).isEmpty();
+        assertThat(verdict.object().at("/spec/extra/anything/goes").asInt()).isEqualTo(1);
+        assertThat(verdict.object().at("/spec/note").isNull()).as("nullable: null kept").isTrue();
+    }
 }
