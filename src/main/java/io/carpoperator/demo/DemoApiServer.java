@@ -4,7 +4,7 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefi
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.carpoperator.apiserver.StrictCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
@@ -34,8 +34,9 @@ import org.jboss.logging.Logger;
 
 /**
  * The demo's Kubernetes API: the Fabric8 mock server in CRUD mode, in this JVM, on 127.0.0.1, preloaded with the
- * committed CRD, plus what kubectl needs from a real server (discovery documents and server-side tables) and a real
- * server's encoding of a Secret's stringData.
+ * committed CRD and as strict as a real server about VirtualIPs (schema, pruning, CEL rules: {@link StrictCrudDispatcher}),
+ * plus what kubectl needs from a real server (discovery documents and server-side tables) and a real server's encoding
+ * of a Secret's stringData.
  */
 final class DemoApiServer implements AutoCloseable {
     static final String CRD_RESOURCE = "/crds/virtualips.carp-operator.io-v1.yml";
@@ -64,7 +65,7 @@ final class DemoApiServer implements AutoCloseable {
                         .withNamespace("default").withRequestRetryBackoffLimit(0).build())
                 .build();
         client.resource(crd).create();
-        LOG.infof("in-process API server (Fabric8 mock, CRUD mode) on %s", url);
+        LOG.infof("in-process API server (Fabric8 mock, CRUD mode, VirtualIPs validated against the CRD) on %s", url);
         return new DemoApiServer(server, client, url);
     }
 
@@ -121,8 +122,8 @@ final class DemoApiServer implements AutoCloseable {
         server.destroy();
     }
 
-    /** CRUD for resources; discovery and Table answers where kubectl needs them. */
-    static final class KubectlFriendlyDispatcher extends KubernetesCrudDispatcher {
+    /** Strict CRUD for resources; discovery and Table answers where kubectl needs them. */
+    static final class KubectlFriendlyDispatcher extends StrictCrudDispatcher {
         private static final ObjectMapper JSON = new ObjectMapper();
         private static final Pattern SECRETS = Pattern.compile("/api/v1/namespaces/[^/]+/secrets(/[^/]+)?");
         private final List<CustomResourceDefinition> crds;
@@ -131,6 +132,7 @@ final class DemoApiServer implements AutoCloseable {
         private volatile ApiDiscovery discovery;
 
         KubectlFriendlyDispatcher(List<CustomResourceDefinition> crds, Clock clock) {
+            super(false); // the demo has no use for the tests' escape hatch
             this.crds = crds;
             this.clock = clock;
             Map<String, List<CustomResourceColumnDefinition>> columns = new HashMap<>();

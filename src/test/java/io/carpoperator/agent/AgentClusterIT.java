@@ -21,7 +21,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import io.carpoperator.testing.WithStrictKubernetesTestServer;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -42,7 +42,7 @@ import org.junit.jupiter.api.Test;
  * configuration the agent acts on) and a fake data plane that records what the agent asks of it.
  */
 @QuarkusTest
-@WithKubernetesTestServer(crud = true)
+@WithStrictKubernetesTestServer
 class AgentClusterIT {
     static final String NAMESPACE = "carp-system";
     static final String NODE = "node-a";

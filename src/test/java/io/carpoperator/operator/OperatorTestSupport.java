@@ -12,7 +12,11 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.carpoperator.apiserver.StrictCrudDispatcher;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -66,6 +70,28 @@ final class OperatorTestSupport {
 
     VirtualIP create(VirtualIP vip) {
         return client.resources(VirtualIP.class).resource(vip).create();
+    }
+
+    /**
+     * Stores a VirtualIP the CRD forbids, as one stored before a stricter CRD would be, through the strict test
+     * server's escape hatch ({@link StrictCrudDispatcher#UNVALIDATED_HEADER}): the operator must still mark it Invalid.
+     */
+    VirtualIP createUnvalidated(VirtualIP vip) {
+        Config config = new ConfigBuilder(client.getConfiguration()).withCustomHeaders(Map.of(StrictCrudDispatcher.UNVALIDATED_HEADER, "true"))
+                .build();
+        try (KubernetesClient unvalidated = new KubernetesClientBuilder().withConfig(config).build()) {
+            return unvalidated.resources(VirtualIP.class).resource(vip).create();
+        }
+    }
+
+    /** The API server's refusal of a create, which must come. */
+    KubernetesClientException refusedCreate(VirtualIP vip) {
+        try {
+            create(vip);
+        } catch (KubernetesClientException refused) {
+            return refused;
+        }
+        throw new AssertionError("the API server stored VirtualIP " + vip.getMetadata().getName() + " although its CRD forbids it");
     }
 
     /** A user's edit of the spec, retried when it races with the operator's status writes like `kubectl edit` would be. */

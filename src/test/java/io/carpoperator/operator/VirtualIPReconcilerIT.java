@@ -3,6 +3,7 @@ package io.carpoperator.operator;
 import static io.carpoperator.operator.OperatorTestSupport.condition;
 import static io.carpoperator.operator.OperatorTestSupport.vip;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
 import io.carpoperator.api.ConditionTypes;
@@ -20,9 +21,10 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import io.carpoperator.testing.WithStrictKubernetesTestServer;
 import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.List;
@@ -36,7 +38,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 @QuarkusTest
-@WithKubernetesTestServer(crud = true)
+@WithStrictKubernetesTestServer
 public class VirtualIPReconcilerIT {
 
     @Inject
@@ -102,40 +104,58 @@ public class VirtualIPReconcilerIT {
         assertThat(cluster.awaitStatus("other-subnet", v -> v.getStatus().vhid != null).getStatus().vhid).isEqualTo(1);
     }
 
+    /**
+     * Inputs the operator must mark Invalid. Where the CRD forbids one too ({@code refusedField} not null), the API
+     * server refuses it naming that field, and the operator meets it as an object stored before a stricter CRD.
+     */
     static Stream<Arguments> badInputs() {
         return Stream.of(
-                bad("address without prefix", v -> v.getSpec().address = "198.51.100.30", "spec.address: '198.51.100.30' has no prefix length"),
-                bad("IPv6 address", v -> v.getSpec().address = "2001:db8::1/64", "IPv6 is not supported yet"),
-                bad("prefix outside 8-32", v -> v.getSpec().address = "198.51.100.30/7", "prefix length 7, outside 8-32"),
-                bad("network address", v -> v.getSpec().address = "198.51.100.0/24", "is the network address of 198.51.100.0/24"),
-                bad("broadcast address", v -> v.getSpec().address = "198.51.100.255/24", "is the broadcast address of 198.51.100.0/24"),
-                bad("vhid outside 1-255", v -> v.getSpec().vhid = 300, "spec.vhid: 300 is outside 1-255"),
-                bad("missing Secret", v -> v.getSpec().passwordSecretRef = new SecretKeyRef("nope", "password"),
+                bad("address without prefix", v -> v.getSpec().address = "198.51.100.30", "spec.address",
+                        "spec.address: '198.51.100.30' has no prefix length"),
+                bad("IPv6 address", v -> v.getSpec().address = "2001:db8::1/64", "spec.address", "IPv6 is not supported yet"),
+                bad("prefix outside 8-32", v -> v.getSpec().address = "198.51.100.30/7", "spec.address", "prefix length 7, outside 8-32"),
+                bad("network address", v -> v.getSpec().address = "198.51.100.0/24", null, "is the network address of 198.51.100.0/24"),
+                bad("broadcast address", v -> v.getSpec().address = "198.51.100.255/24", null, "is the broadcast address of 198.51.100.0/24"),
+                bad("vhid outside 1-255", v -> v.getSpec().vhid = 300, "spec.vhid", "spec.vhid: 300 is outside 1-255"),
+                bad("missing Secret", v -> v.getSpec().passwordSecretRef = new SecretKeyRef("nope", "password"), null,
                         "spec.passwordSecretRef.name: Secret 'nope' not found in namespace carp-system"),
-                bad("missing key", v -> v.getSpec().passwordSecretRef = new SecretKeyRef(OperatorTestSupport.SECRET, "nokey"),
+                bad("missing key", v -> v.getSpec().passwordSecretRef = new SecretKeyRef(OperatorTestSupport.SECRET, "nokey"), null,
                         "spec.passwordSecretRef.key: Secret 'carp-password' has no key 'nokey'"),
-                bad("empty password", v -> v.getSpec().passwordSecretRef = new SecretKeyRef("empty-password", "password"),
+                bad("empty password", v -> v.getSpec().passwordSecretRef = new SecretKeyRef("empty-password", "password"), null,
                         "Secret 'empty-password' key 'password': the password is empty"),
-                bad("password over 19 bytes", v -> v.getSpec().passwordSecretRef = new SecretKeyRef("long-password", "password"),
+                bad("password over 19 bytes", v -> v.getSpec().passwordSecretRef = new SecretKeyRef("long-password", "password"), null,
                         "the password is 20 bytes; CARP allows at most 19"),
-                bad("interface name over 15 bytes", v -> v.getSpec().interfaceName = "enp0s31f6-bond-12",
+                bad("interface name over 15 bytes", v -> v.getSpec().interfaceName = "enp0s31f6-bond-12", "spec.interface",
                         "spec.interface: 'enp0s31f6-bond-12' is 17 bytes; Linux allows at most 15"),
-                bad("interface name with a slash", v -> v.getSpec().interfaceName = "eth0/1", "spec.interface: 'eth0/1' contains '/' or whitespace"),
-                bad("isolation host not an IP", v -> isolation(v).hosts = List.of("gw.example"), "spec.isolation.hosts: 'gw.example' is not an IPv4 address"),
-                bad("holdLimit below 1", v -> isolation(v).holdLimit = 0, "spec.isolation.holdLimit: 0 is outside 1-100"),
-                bad("probe interval below 100", v -> isolation(v).probeIntervalMillis = 99, "spec.isolation.probeIntervalMillis: 99 is outside 100-600000"),
-                bad("duplicate preferredNodes", v -> v.getSpec().preferredNodes = List.of("node-a", "node-a"),
+                bad("interface name with a slash", v -> v.getSpec().interfaceName = "eth0/1", "spec.interface",
+                        "spec.interface: 'eth0/1' contains '/' or whitespace"),
+                bad("isolation host not an IP", v -> isolation(v).hosts = List.of("gw.example"), "spec.isolation.hosts",
+                        "spec.isolation.hosts: 'gw.example' is not an IPv4 address"),
+                bad("holdLimit below 1", v -> isolation(v).holdLimit = 0, "spec.isolation.holdLimit",
+                        "spec.isolation.holdLimit: 0 is outside 1-100"),
+                bad("probe interval below 100", v -> isolation(v).probeIntervalMillis = 99, "spec.isolation.probeIntervalMillis",
+                        "spec.isolation.probeIntervalMillis: 99 is outside 100-600000"),
+                bad("duplicate preferredNodes", v -> v.getSpec().preferredNodes = List.of("node-a", "node-a"), "spec.preferredNodes",
                         "spec.preferredNodes: lists 'node-a' more than once"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("badInputs")
-    void badInputIsInvalidWithAConditionNamingFieldAndValueAndAWarningEvent(String name, Consumer<VirtualIP> edit, String message) {
+    void badInputIsInvalidWithAConditionNamingFieldAndValueAndAWarningEvent(String name, Consumer<VirtualIP> edit, String refusedField,
+            String message) {
         cluster.putSecret("empty-password", "password", "");
         cluster.putSecret("long-password", "password", "12345678901234567890");
         VirtualIP vip = vip("bad", "198.51.100.30/24");
         edit.accept(vip);
-        cluster.create(vip);
+        if (refusedField == null) {
+            cluster.create(vip);
+        } else {
+            KubernetesClientException refused = cluster.refusedCreate(vip);
+            assertThat(refused.getCode()).isEqualTo(422);
+            assertThat(refused.getStatus().getDetails().getCauses()).extracting(c -> c.getField())
+                    .anySatisfy(field -> assertThat(field).startsWith(refusedField));
+            cluster.createUnvalidated(vip);
+        }
         VirtualIP result = cluster.awaitStatus("bad", v -> v.getStatus().phase == Phase.Invalid);
         var valid = condition(result, ConditionTypes.VALID);
         assertThat(valid.getStatus()).isEqualTo("False");
@@ -177,7 +197,11 @@ public class VirtualIPReconcilerIT {
         cluster.report("edited", "node-a", NodeState.MASTER);
         cluster.awaitStatus("edited", v -> "node-a".equals(v.getStatus().master));
 
-        cluster.editSpec("edited", spec -> spec.address = "198.51.100.60");
+        VirtualIP prefixless = cluster.get("edited");
+        prefixless.getSpec().address = "198.51.100.60";
+        assertThat(catchThrowableOfType(KubernetesClientException.class, () -> client.resources(VirtualIP.class).resource(prefixless).update())
+                .getCode()).as("the CRD refuses an address without prefix").isEqualTo(422);
+        cluster.editSpec("edited", spec -> spec.address = "198.51.100.0/24"); // the CRD allows it; the operator does not
         VirtualIP after = cluster.awaitStatus("edited", v -> v.getStatus().phase == Phase.Invalid);
         assertThat(after.getStatus().resolved.address).isEqualTo("198.51.100.60/24");
         assertThat(after.getStatus().resolved.generation).isEqualTo(before.getStatus().resolved.generation);
@@ -348,7 +372,7 @@ public class VirtualIPReconcilerIT {
         return vip.getSpec().isolation;
     }
 
-    private static Arguments bad(String name, Consumer<VirtualIP> edit, String message) {
-        return Arguments.of(name, edit, message);
+    private static Arguments bad(String name, Consumer<VirtualIP> edit, String refusedField, String message) {
+        return Arguments.of(name, edit, refusedField, message);
     }
 }
