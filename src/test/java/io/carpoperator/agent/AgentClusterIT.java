@@ -228,7 +228,7 @@ class AgentClusterIT {
         await().atMost(TIMEOUT).until(() -> planes.latest("web") != null);
 
         // past the schema: a spec from a newer version, and a status.resolved as a newer operator would write it
-        client.genericKubernetesResources(VirtualIPReconcilerIT.VIRTUAL_IPS).resource(client.getKubernetesSerialization()
+        unvalidated().genericKubernetesResources(VirtualIPReconcilerIT.VIRTUAL_IPS).resource(client.getKubernetesSerialization()
                 .unmarshal(VirtualIPReconcilerIT.FROM_THE_FUTURE, GenericKubernetesResource.class)).create();
         statusPatch("web", "{\"status\":{\"resolved\":{\"probes\":[\"TCP\"],\"holdLimit\":\"two\"}}}");
         create(vip("db", "198.51.100.71/24"));
@@ -245,7 +245,7 @@ class AgentClusterIT {
         create(vip("web", "198.51.100.72/24"));
         await().atMost(TIMEOUT).until(() -> planes.latest("web") != null);
 
-        client.resources(VirtualIP.class).withName("web").patch(PatchContext.of(PatchType.JSON_MERGE),
+        unvalidated().resources(VirtualIP.class).withName("web").patch(PatchContext.of(PatchType.JSON_MERGE),
                 "{\"spec\": {\"preempt\": true, \"isolation\": {\"newKnob\": 5, \"probes\": [\"ICMP\", \"TCP\"]}}}");
         await().atMost(TIMEOUT).until(() -> get("web").getStatus().phase == io.carpoperator.api.Phase.Invalid);
         create(vip("db", "198.51.100.73/24"));
@@ -290,9 +290,17 @@ class AgentClusterIT {
         });
     }
 
+    /** Writes past the in-process API server's validation, as an older or newer CRD would have let them in. */
+    private KubernetesClient unvalidated() {
+        KubernetesClient unvalidated = new KubernetesClientBuilder().withConfig(new ConfigBuilder(client.getConfiguration())
+                .withCustomHeaders(Map.of(io.carpoperator.apiserver.StrictCrudDispatcher.UNVALIDATED_HEADER, "true")).build()).build();
+        closeAfter.add(unvalidated);
+        return unvalidated;
+    }
+
     private void statusPatch(String vip, String body) {
         try {
-            client.resources(VirtualIP.class).withName(vip).subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE), body);
+            unvalidated().resources(VirtualIP.class).withName(vip).subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE), body);
         } catch (KubernetesClientException e) {
             if (e.getCode() != 404) {
                 throw e;
