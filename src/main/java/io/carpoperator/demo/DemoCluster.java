@@ -7,7 +7,6 @@ import io.carpoperator.agent.DataPlaneEnvironment;
 import io.carpoperator.agent.VipRunnerFactory;
 import io.carpoperator.lab.Lab;
 import io.carpoperator.lab.LabNode;
-import io.carpoperator.operator.AgentInfrastructure;
 import io.carpoperator.operator.EventRecorder;
 import io.carpoperator.operator.OperatorSettings;
 import io.carpoperator.operator.StatusWriter;
@@ -37,6 +36,7 @@ import org.jboss.logging.Logger;
  * that node's network namespace.
  */
 final class DemoCluster implements AutoCloseable {
+    /** The agents' namespace, where the operator publishes their configuration. */
     static final String NAMESPACE = AgentSettings.DEFAULT_NAMESPACE;
     static final String SECRET_RESOURCE = "/samples/carp-password-secret.yaml";
     private static final Logger LOG = Logger.getLogger(DemoCluster.class);
@@ -60,7 +60,9 @@ final class DemoCluster implements AutoCloseable {
     }
 
     static DemoCluster start(Lab lab, KubernetesClient client, OperatorSettings settings, Path runDir, Clock clock) {
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build()).create();
+        for (String namespace : List.of(settings.namespace(), settings.agent().namespace())) {
+            client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build()).create();
+        }
         for (LabNode node : lab.nodes()) {
             client.nodes().resource(new NodeBuilder().withNewMetadata().withName(node.name())
                     .withLabels(Map.of("kubernetes.io/hostname", node.name(), "kubernetes.io/os", "linux")).endMetadata()
@@ -68,11 +70,11 @@ final class DemoCluster implements AutoCloseable {
                     .addNewAddress().withType("Hostname").withAddress(node.name()).endAddress().endStatus()
                     .build()).create();
         }
-        client.secrets().inNamespace(NAMESPACE).resource(samplePasswordSecret()).create();
+        client.secrets().inNamespace(settings.namespace()).resource(samplePasswordSecret()).create();
 
         Operator operator = new Operator(o -> o.withKubernetesClient(client).withUseSSAToPatchPrimaryResource(false)
                 .withCloseClientOnStop(false));
-        operator.register(new VirtualIPReconciler(settings, new AgentInfrastructure(client, settings, clock), new VhidRegistry(),
+        operator.register(new VirtualIPReconciler(settings, client, new VhidRegistry(),
                 new StatusWriter(client), new EventRecorder(client, clock), clock));
         operator.start();
         DemoCluster cluster = new DemoCluster(lab, client, runDir, operator);

@@ -3,6 +3,7 @@ package io.carpoperator.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.carpoperator.api.NodeReport;
 import io.carpoperator.api.NodeState;
 import io.carpoperator.api.NodeStatus;
 import io.carpoperator.api.SecretKeyRef;
@@ -16,8 +17,6 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
@@ -36,13 +35,15 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The agent's Kubernetes half against the mock API server, with the operator running too (it resolves the
- * configuration the agent acts on) and a fake data plane that records what the agent asks of it.
+ * The agent's Kubernetes half against the mock API server, with the operator running too (it publishes the
+ * configuration the agent acts on and aggregates the agent's NodeReport) and a fake data plane that records what the
+ * agent asks of it.
  */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
 class AgentClusterIT {
     static final String NAMESPACE = "carp-system";
+    static final String AGENT_NAMESPACE = AgentSettings.DEFAULT_NAMESPACE;
     static final String NODE = "node-a";
     static final String NODE_IP = "203.0.113.1";
     static final String OWN_ADDRESS = "198.51.100.2";
@@ -57,15 +58,19 @@ class AgentClusterIT {
     final List<AutoCloseable> closeAfter = new ArrayList<>();
 
     static AgentSettings settings() {
-        return new AgentSettings(NODE, NODE_IP, NAMESPACE, Path.of("/tmp/carp-agent-it"), 9450, Duration.ofSeconds(30));
+        return new AgentSettings(NODE, NODE_IP, AGENT_NAMESPACE, Path.of("/tmp/carp-agent-it"), 9450, Duration.ofSeconds(30));
     }
 
     @BeforeEach
     void setUp() {
-        for (String name : new String[] { "node-a", "node-b", "node-c" }) {
+        String[] names = { "node-a", "node-b", "node-c" };
+        for (int i = 0; i < names.length; i++) {
+            String name = names[i];
             if (client.nodes().withName(name).get() == null) {
                 client.nodes().resource(new NodeBuilder().withNewMetadata().withName(name)
-                        .withLabels(Map.of("carp-operator.io/vip", name.equals("node-c") ? "no" : "yes")).endMetadata().build()).create();
+                        .withLabels(Map.of("carp-operator.io/vip", name.equals("node-c") ? "no" : "yes")).endMetadata()
+                        .withNewStatus().addNewAddress().withType("InternalIP").withAddress("203.0.113." + (1 + i)).endAddress().endStatus()
+                        .build()).create();
             }
         }
         client.secrets().inNamespace(NAMESPACE).resource(new SecretBuilder()
@@ -83,14 +88,10 @@ class AgentClusterIT {
         for (AutoCloseable closeable : closeAfter) {
             closeable.close();
         }
+        client.resources(NodeReport.class).delete();
         for (VirtualIP vip : client.resources(VirtualIP.class).list().getItems()) {
             String name = vip.getMetadata().getName();
             releaseHold(name);
-            if (vip.getStatus() != null && vip.getStatus().nodes != null) {
-                for (String node : vip.getStatus().nodes.keySet()) {
-                    statusPatch(name, "{\"status\":{\"nodes\":{\"" + node + "\":null}}}");
-                }
-            }
             client.resources(VirtualIP.class).withName(name).delete();
         }
         await().atMost(TIMEOUT).until(() -> client.resources(VirtualIP.class).list().getItems().isEmpty());
@@ -115,8 +116,10 @@ class AgentClusterIT {
         assertThat(entry.address).isEqualTo(OWN_ADDRESS);
         assertThat(entry.heartbeatAddress).isEqualTo(NODE_IP);
         assertThat(entry.reason).isEqualTo("fake BACKUP");
-        assertThat(entry.lastUpdate).isNotBlank();
         assertThat(entry.since).isNotBlank();
+        NodeReport report = client.resources(NodeReport.class).withName(NODE).get();
+        assertThat(report.getSpec().vips).containsOnlyKeys("web");
+        assertThat(report.getSpec().vips.get("web").lastUpdate).as("the refresh time stays in the NodeReport").isNotBlank();
 
         planes.latest("web").become(NodeState.MASTER);
         awaitEntry("web", e -> e != null && e.state == NodeState.MASTER);
@@ -147,11 +150,16 @@ class AgentClusterIT {
         await().atMost(TIMEOUT).until(() -> planes.latest("web") != null);
         awaitEntry("web", e -> e != null);
 
-        statusPatch("web", "{\"status\":{\"nodes\":{\"node-b\":{\"state\":\"BACKUP\",\"address\":\"198.51.100.3\","
-                + "\"heartbeatAddress\":\"203.0.113.3\",\"lastUpdate\":\"" + java.time.Instant.now() + "\"}}}}");
+        // node-b's agent reports its address; the operator passes it on, with node-b's InternalIP as the heartbeat
+        NodeReport nodeB = new NodeReport();
+        nodeB.getMetadata().setName("node-b");
+        NodeStatus b = new NodeStatus(NodeState.BACKUP, java.time.Instant.now().toString());
+        b.address = "198.51.100.3";
+        nodeB.getSpec().vips.put("web", b);
+        client.resources(NodeReport.class).resource(nodeB).create();
 
         await().atMost(TIMEOUT).until(() -> !planes.latest("web").targetUpdates.isEmpty());
-        assertThat(planes.latest("web").targetUpdates).last().isEqualTo(List.of("198.51.100.3", "|", "203.0.113.3"));
+        assertThat(planes.latest("web").targetUpdates).last().isEqualTo(List.of("198.51.100.3", "|", "203.0.113.2"));
         assertThat(planes.planes("web")).hasSize(1);
     }
 
@@ -168,10 +176,7 @@ class AgentClusterIT {
 
         await().atMost(TIMEOUT).until(() -> planes.latest("web").stoppedWithHandOver != null);
         assertThat(planes.latest("web").stoppedWithHandOver).isFalse();
-        await().atMost(TIMEOUT).until(() -> {
-            VirtualIP now = get("web");
-            return now != null && now.getStatus().nodes.get(NODE) == null;
-        });
+        await().atMost(TIMEOUT).until(() -> !client.resources(NodeReport.class).withName(NODE).get().getSpec().vips.containsKey("web"));
         assertThat(get("web").getMetadata().getDeletionTimestamp()).isNotNull();
         releaseHold("web");
         await().atMost(TIMEOUT).until(() -> get("web") == null);
@@ -252,16 +257,6 @@ class AgentClusterIT {
             client.resources(VirtualIP.class).resource(vip).update();
             return true;
         });
-    }
-
-    private void statusPatch(String vip, String body) {
-        try {
-            client.resources(VirtualIP.class).withName(vip).subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE), body);
-        } catch (KubernetesClientException e) {
-            if (e.getCode() != 404) {
-                throw e;
-            }
-        }
     }
 
     private void releaseHold(String name) {
