@@ -117,14 +117,32 @@ final class AgentConfigPublisher {
         return wrote;
     }
 
-    /** Removes the agents' input: every agent then releases the address. */
-    void withdraw(String vipName) {
-        published.remove(vipName);
-        boolean config = !client.configMaps().inNamespace(namespace).withName(vipName).delete().isEmpty();
-        boolean secret = !client.secrets().inNamespace(namespace).withName(vipName).delete().isEmpty();
+    /**
+     * Removes the agents' input of this VirtualIP (every agent then releases the address) — but never the input of a
+     * newer VirtualIP of the same name, which a late cleanup of the old one would otherwise take away.
+     */
+    void withdraw(VirtualIP vip) {
+        String name = vip.getMetadata().getName();
+        published.remove(name);
+        boolean config = deleteIfOwnedBy(client.configMaps().inNamespace(namespace).withName(name).get(), vip);
+        boolean secret = deleteIfOwnedBy(client.secrets().inNamespace(namespace).withName(name).get(), vip);
         if (config || secret) {
-            LOG.infof("VirtualIP %s: removed the agents' configuration from namespace %s; agents release the address", vipName, namespace);
+            LOG.infof("VirtualIP %s: removed the agents' configuration from namespace %s; agents release the address", name, namespace);
         }
+    }
+
+    private boolean deleteIfOwnedBy(HasMetadata live, VirtualIP vip) {
+        if (live == null || !ownedBy(live, vip)) {
+            return false;
+        }
+        return !client.resource(live).withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND).delete().isEmpty();
+    }
+
+    /** Owned by this incarnation of the VirtualIP (its uid), or by no one we know of. */
+    private static boolean ownedBy(HasMetadata live, VirtualIP vip) {
+        String uid = vip.getMetadata().getUid();
+        var owners = live.getMetadata().getOwnerReferences();
+        return uid == null || owners == null || owners.isEmpty() || owners.stream().anyMatch(o -> uid.equals(o.getUid()));
     }
 
     private io.fabric8.kubernetes.api.model.ObjectMeta metadata(VirtualIP vip) {
@@ -147,7 +165,7 @@ final class AgentConfigPublisher {
             LOG.infof("published the agents' %s", what);
             return true;
         }
-        if (!sameData.test(live)) {
+        if (!sameData.test(live) || !Objects.equals(live.getMetadata().getOwnerReferences(), desired.getMetadata().getOwnerReferences())) {
             desired.getMetadata().setResourceVersion(null);
             client.resource(desired).update();
             LOG.infof("updated the agents' %s", what);

@@ -146,7 +146,7 @@ public class VirtualIPReconciler implements Reconciler<VirtualIP>, Cleaner<Virtu
     public DeleteControl cleanup(VirtualIP vip, Context<VirtualIP> context) {
         String name = vip.getMetadata().getName();
         String address = vip.getSpec() == null ? "the address" : vip.getSpec().address;
-        publisher.withdraw(name);
+        publisher.withdraw(vip);
         List<String> holders = ledger.entriesFor(name).entrySet().stream()
                 .filter(e -> e.getValue().status().state == NodeState.MASTER)
                 .map(Map.Entry::getKey).sorted().toList();
