@@ -149,13 +149,22 @@ public final class AgentConfigWatcher implements AutoCloseable {
             Map<String, DesiredVip> desired = new HashMap<>();
             for (String name : names) {
                 ConfigMap config = configs.getStore().getByKey(settings.namespace() + "/" + name);
-                desired.put(name, desiredVips.desired(name, config, this::secret, ownAddresses.get(name), running.reported(name)));
+                desired.put(name, desiredFor(name, config, ownAddresses.get(name)));
             }
             List<VipAction> actions = VipSetReconciler.plan(desired, running.settings(names));
             logKeeps(desired, actions);
             running.apply(actions);
         } catch (RuntimeException e) {
             LOG.errorf(e, "node %s: reconciling VIPs %s failed; retrying on the next change", settings.nodeName(), names);
+        }
+    }
+
+    /** One object that cannot be used must not hold up the others: it keeps what runs, and says why once. */
+    private DesiredVip desiredFor(String name, ConfigMap config, String ownAddress) {
+        try {
+            return desiredVips.desired(name, config, this::secret, ownAddress, running.reported(name));
+        } catch (RuntimeException e) {
+            return new DesiredVip.KeepLast(name, "cannot be used (" + e + ")");
         }
     }
 

@@ -3,6 +3,7 @@ package io.carpoperator.agent;
 import io.carpoperator.api.AgentConfig;
 import io.carpoperator.api.Ipv4Cidr;
 import io.carpoperator.api.ResolvedConfig;
+import io.carpoperator.api.SpecValidator;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -88,7 +89,7 @@ public final class DesiredVips {
         }
         try {
             return new DesiredVip.Run(name, ResolvedVipSettings.build(name, node, resolved, password,
-                    others(nodes, selected, a -> a.address, ownAddresses),
+                    peers(nodes, selected, ownAddresses, Ipv4Cidr.tryParse(resolved.address).orElse(null)),
                     others(nodes, selected, a -> a.heartbeatAddress, nodeIp == null ? Set.of() : Set.of(nodeIp))));
         } catch (IllegalArgumentException e) {
             return new DesiredVip.KeepLast(name, e.getMessage());
@@ -109,6 +110,16 @@ public final class DesiredVips {
             throw new IllegalArgumentException("its configuration cannot be read (an operator newer than this agent?): "
                     + (newline < 0 ? message : message.substring(0, newline)));
         }
+    }
+
+    /**
+     * The other selected nodes' addresses on the VIP network, in node-name order; never our own, nor one that would
+     * answer whatever happens (the VIP itself, loopback) or from many hosts (the subnet's broadcast), which would hide isolation.
+     */
+    private List<String> peers(Map<String, AgentConfig.NodeAddresses> nodes, List<String> selected, Set<String> ownAddresses, Ipv4Cidr vip) {
+        return others(nodes, selected, a -> a.address, ownAddresses).stream()
+                .filter(peer -> SpecValidator.unusableProbeTarget(Ipv4Cidr.parseAddress(peer), vip).isEmpty())
+                .toList();
     }
 
     /** The other selected nodes' addresses of one kind, in node-name order; never our own. */

@@ -11,6 +11,11 @@ public record Ipv4Cidr(int address, int prefixLength) {
     public static final String CEL_PATTERN = "^" + OCTET + "(\\\\." + OCTET + "){3}/(8|9|[12][0-9]|3[0-2])$";
     private static final Pattern ADDRESS = Pattern.compile("^" + OCTET + "(\\." + OCTET + "){3}$");
 
+    /** "255.255.255.255": the CRD's maxLength, which also bounds what its CEL regex may cost. */
+    public static final int MAX_ADDRESS_LENGTH = 15;
+    /** "255.255.255.255/32". */
+    public static final int MAX_CIDR_LENGTH = MAX_ADDRESS_LENGTH + 3;
+
     public static final int MIN_PREFIX = 8;
     public static final int MAX_PREFIX = 32;
 

@@ -1,5 +1,6 @@
 package io.carpoperator.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -35,4 +36,8 @@ public class VirtualIPStatus {
 
     @JsonPropertyDescription("Per-node state, each entry written only by that node's agent.")
     public Map<String, NodeStatus> nodes = new TreeMap<>();
+
+    /** What the stored status held that this version could not read (see {@link TolerantJson}). */
+    @JsonIgnore
+    public List<UnreadValue> unread = List.of();
 }

@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -43,6 +44,9 @@ final class DemoCluster implements AutoCloseable {
 
     private final Lab lab;
     private final KubernetesClient client;
+    /** Each node's agent talks to the API with its own node identity, which the admission policy checks. */
+    private final Function<String, KubernetesClient> agentClients;
+    private final Map<String, KubernetesClient> openAgentClients = new ConcurrentHashMap<>();
     private final Path runDir;
     private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(6, runnable -> {
         Thread thread = new Thread(runnable, "demo-dataplane");
@@ -52,14 +56,16 @@ final class DemoCluster implements AutoCloseable {
     private final Map<String, ClusterAgent> agents = new ConcurrentHashMap<>();
     private final Operator operator;
 
-    private DemoCluster(Lab lab, KubernetesClient client, Path runDir, Operator operator) {
+    private DemoCluster(Lab lab, KubernetesClient client, Function<String, KubernetesClient> agentClients, Path runDir, Operator operator) {
         this.lab = lab;
         this.client = client;
+        this.agentClients = agentClients;
         this.runDir = runDir;
         this.operator = operator;
     }
 
-    static DemoCluster start(Lab lab, KubernetesClient client, OperatorSettings settings, Path runDir, Clock clock) {
+    static DemoCluster start(Lab lab, KubernetesClient client, Function<String, KubernetesClient> agentClients, OperatorSettings settings,
+            Path runDir, Clock clock) {
         for (String namespace : List.of(settings.namespace(), settings.agent().namespace())) {
             client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build()).create();
         }
@@ -77,7 +83,7 @@ final class DemoCluster implements AutoCloseable {
         operator.register(new VirtualIPReconciler(settings, client, new VhidRegistry(),
                 new StatusWriter(client), new EventRecorder(client, clock), clock));
         operator.start();
-        DemoCluster cluster = new DemoCluster(lab, client, runDir, operator);
+        DemoCluster cluster = new DemoCluster(lab, client, agentClients, runDir, operator);
         lab.nodes().forEach(cluster::startAgent);
         return cluster;
     }
@@ -102,7 +108,8 @@ final class DemoCluster implements AutoCloseable {
             var environment = DataPlaneEnvironment.forHost(settings.runDir(), List.of("ip", "netns", "exec", node.namespace()),
                     scheduler, new AgentMetrics());
             LOG.infof("starting the agent of %s (ucarp and probes in namespace %s)", name, node.namespace());
-            return new ClusterAgent(client, settings, new VipRunnerFactory(environment)).start();
+            KubernetesClient own = openAgentClients.computeIfAbsent(name, agentClients);
+            return new ClusterAgent(own, settings, new VipRunnerFactory(environment)).start();
         });
     }
 
@@ -139,5 +146,6 @@ final class DemoCluster implements AutoCloseable {
             LOG.debugf("stopping the operator: %s", e.getMessage());
         }
         scheduler.shutdownNow();
+        openAgentClients.values().forEach(KubernetesClient::close);
     }
 }

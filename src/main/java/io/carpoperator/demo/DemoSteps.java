@@ -1,10 +1,12 @@
 package io.carpoperator.demo;
 
 import io.carpoperator.api.ConditionTypes;
+import io.carpoperator.api.Ipv4Cidr;
 import io.carpoperator.api.NodeState;
 import io.carpoperator.api.Phase;
 import io.carpoperator.api.VirtualIP;
 import io.carpoperator.lab.LabNode;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,7 +24,8 @@ import java.util.Set;
 final class DemoSteps {
     static final Duration STEADY_TIMEOUT = Duration.ofSeconds(45);
     static final Duration TAKEOVER_TIMEOUT = Duration.ofSeconds(15);
-    static final String INVALID_ADDRESS = "198.51.100.300/24";
+    /** An edit the CRD's CEL rule forbids: the API server refuses it, as a real one would. */
+    static final String REFUSED_ADDRESS = "198.51.100.300/24";
 
     private final Map<String, DemoStep> steps = new LinkedHashMap<>();
 
@@ -277,7 +280,8 @@ final class DemoSteps {
 
     private static final class InvalidEdit extends Step {
         InvalidEdit() {
-            super("invalid", "spec.address edited to " + INVALID_ADDRESS + ": phase Invalid naming the field; the VIP keeps serving",
+            super("invalid", "spec.address edited to " + REFUSED_ADDRESS + " (refused by the API server) and to the subnet's network"
+                    + " address (allowed by the CRD): phase Invalid naming the field; the VIP keeps serving",
                     "longest client gap", Duration.ofMillis(500));
         }
 
@@ -286,11 +290,25 @@ final class DemoSteps {
             var vips = world.client().resources(VirtualIP.class).withName(world.vipName());
             String good = vips.get().getSpec().address;
             Instant edited = Instant.now();
+            boolean refused;
+            try {
+                vips.edit(v -> {
+                    v.getSpec().address = REFUSED_ADDRESS;
+                    return v;
+                });
+                refused = false;
+                out.note("kubectl edit: spec.address " + good + " -> " + REFUSED_ADDRESS + " was stored: the API server should refuse it");
+            } catch (KubernetesClientException e) {
+                refused = e.getCode() == 422;
+                out.note("kubectl edit: spec.address " + good + " -> " + REFUSED_ADDRESS + " refused by the API server: "
+                        + Optional.ofNullable(e.getStatus()).map(s -> s.getMessage()).orElse(e.getMessage()));
+            }
+            String network = Ipv4Cidr.parse(good).subnet();
             vips.edit(v -> {
-                v.getSpec().address = INVALID_ADDRESS;
+                v.getSpec().address = network;
                 return v;
             });
-            out.note("kubectl edit: spec.address " + good + " -> " + INVALID_ADDRESS);
+            out.note("kubectl edit: spec.address " + good + " -> " + network + " (the subnet's network address; the CRD allows it)");
             boolean reached = world.await(Duration.ofSeconds(10), () -> world.phase().filter(p -> p == Phase.Invalid).isPresent()
                     && world.condition(ConditionTypes.VALID).filter(c -> "False".equals(c.getStatus())
                             && c.getMessage() != null && c.getMessage().contains("spec.address")).isPresent()).isPresent();
@@ -304,7 +322,7 @@ final class DemoSteps {
             });
             boolean restored = world.await(Duration.ofSeconds(10), () -> world.phase().filter(p -> p == Phase.Ready).isPresent()).isPresent();
             out.note("spec.address back to " + good + (restored ? ": Ready again" : ": not Ready within 10 s"));
-            return StepResult.of(this, reached && stillServed && restored, Optional.of(gap), "Valid=False: " + message);
+            return StepResult.of(this, refused && reached && stillServed && restored, Optional.of(gap), "Valid=False: " + message);
         }
     }
 }

@@ -5,6 +5,7 @@ import io.carpoperator.api.NodeState;
 import io.carpoperator.api.ResolvedConfig;
 import io.carpoperator.api.SpecValidator;
 import io.carpoperator.api.Timestamps;
+import io.carpoperator.api.UnreadValue;
 import io.carpoperator.api.VirtualIP;
 import io.carpoperator.api.VirtualIPStatus;
 import io.carpoperator.api.ConditionReasons;
@@ -96,6 +97,7 @@ public class VirtualIPReconciler implements Reconciler<VirtualIP>, Cleaner<Virtu
         VirtualIPStatus previous = vip.getStatus();
         Integer vhid = previous == null ? null : previous.vhid;
 
+        logIgnoredFields(vip, previous);
         List<FieldProblem> problems = new ArrayList<>(SpecValidator.validate(vip.getSpec()));
         if (problems.isEmpty()) {
             NodeSelection.problem(vip.getSpec().nodeSelector)
@@ -169,6 +171,19 @@ public class VirtualIPReconciler implements Reconciler<VirtualIP>, Cleaner<Virtu
 
     private String encodedPassword(VirtualIP vip, Context<VirtualIP> context) {
         return secret(context, vip).map(Secret::getData).map(data -> data.get(vip.getSpec().passwordSecretRef.key)).orElse(null);
+    }
+
+    /** Fields of a newer version are ignored, not silently: said once per generation. */
+    private static void logIgnoredFields(VirtualIP vip, VirtualIPStatus previous) {
+        if (vip.getSpec() == null || vip.getSpec().unread == null
+                || (previous != null && Objects.equals(previous.observedGeneration, vip.getMetadata().getGeneration()))) {
+            return;
+        }
+        String ignored = vip.getSpec().unread.stream().filter(UnreadValue::unknownField).map(UnreadValue::field)
+                .collect(Collectors.joining(", "));
+        if (!ignored.isEmpty()) {
+            LOG.infof("VirtualIP %s: ignoring fields this operator version does not know: %s", vip.getMetadata().getName(), ignored);
+        }
     }
 
     private List<Node> nodes(Context<VirtualIP> context) {

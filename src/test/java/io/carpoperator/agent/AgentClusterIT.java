@@ -9,6 +9,8 @@ import io.carpoperator.api.NodeStatus;
 import io.carpoperator.api.SecretKeyRef;
 import io.carpoperator.api.VirtualIP;
 import io.carpoperator.api.VirtualIPSpec;
+import io.carpoperator.operator.VirtualIPReconcilerIT;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -17,8 +19,10 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import io.carpoperator.testing.WithStrictKubernetesTestServer;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -40,7 +44,7 @@ import org.junit.jupiter.api.Test;
  * agent asks of it.
  */
 @QuarkusTest
-@WithKubernetesTestServer(crud = true)
+@WithStrictKubernetesTestServer
 class AgentClusterIT {
     static final String NAMESPACE = "carp-system";
     static final String AGENT_NAMESPACE = AgentSettings.DEFAULT_NAMESPACE;
@@ -225,6 +229,45 @@ class AgentClusterIT {
         assertThat(spent).as("1000 reports with the API unreachable").isLessThan(Duration.ofMillis(500));
         await().atMost(TIMEOUT).until(() -> agent.statusWriteFailures() >= 2);
         assertThat(get("web").getStatus().nodes).doesNotContainKey(NODE);
+    }
+
+    @Test
+    void anUnreadableVirtualIPNeitherBlindsTheAgentNorStopsWhatRuns() {
+        agent = new ClusterAgent(client, settings(), planes).start();
+        create(vip("web", "198.51.100.70/24"));
+        await().atMost(TIMEOUT).until(() -> planes.latest("web") != null);
+
+        // past the schema: a spec from a newer version; and web's configuration as a newer operator would write it
+        client.genericKubernetesResources(VirtualIPReconcilerIT.VIRTUAL_IPS).resource(client.getKubernetesSerialization()
+                .unmarshal(VirtualIPReconcilerIT.FROM_THE_FUTURE, GenericKubernetesResource.class)).create();
+        var config = client.configMaps().inNamespace(AGENT_NAMESPACE).withName("web").get();
+        String newer = config.getData().get(io.carpoperator.api.AgentConfig.DATA_KEY)
+                .replace("\"holdLimit\":2", "\"holdLimit\":\"two\"").replace("\"ICMP\"", "\"TCP\"");
+        config.setData(Map.of(io.carpoperator.api.AgentConfig.DATA_KEY, newer));
+        config.getMetadata().setResourceVersion(null);
+        client.resource(config).update();
+        create(vip("db", "198.51.100.71/24"));
+
+        await().atMost(TIMEOUT).until(() -> planes.latest("db") != null);
+        assertThat(planes.planes("web")).as("web keeps running its last good configuration").singleElement()
+                .satisfies(web -> assertThat(web.stoppedWithHandOver).isNull());
+        assertThat(agent.runningVips()).containsOnlyKeys("web", "db");
+    }
+
+    @Test
+    void anEditInTheShapeOfANewerVersionLeavesTheRunningVipAlone() {
+        agent = new ClusterAgent(client, settings(), planes).start();
+        create(vip("web", "198.51.100.72/24"));
+        await().atMost(TIMEOUT).until(() -> planes.latest("web") != null);
+
+        client.resources(VirtualIP.class).withName("web").patch(PatchContext.of(PatchType.JSON_MERGE),
+                "{\"spec\": {\"preempt\": true, \"isolation\": {\"newKnob\": 5, \"probes\": [\"ICMP\", \"TCP\"]}}}");
+        await().atMost(TIMEOUT).until(() -> get("web").getStatus().phase == io.carpoperator.api.Phase.Invalid);
+        create(vip("db", "198.51.100.73/24"));
+
+        await().atMost(TIMEOUT).until(() -> planes.latest("db") != null);
+        assertThat(planes.planes("web")).as("the invalid edit restarts nothing").singleElement()
+                .satisfies(web -> assertThat(web.settings.preempt()).isFalse());
     }
 
     private static VirtualIP vip(String name, String address) {

@@ -13,17 +13,13 @@ import io.carpoperator.lab.LabNode;
 import io.carpoperator.lab.OutageReport;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.carpoperator.testing.StrictKubernetesServerTestResource;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -42,9 +38,7 @@ class ApiOutageLabIT {
 
     @Test
     void failoverStillWorksWhileTheApiServerIsUnreachable() throws Exception {
-        KubernetesMockServer api = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(), false);
-        api.init(InetAddress.getLoopbackAddress(), 0);
+        KubernetesMockServer api = StrictKubernetesServerTestResource.startStrictServer();
         ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(6);
         List<ClusterAgent> agents = new ArrayList<>();
         Path runDirs = Files.createTempDirectory("api-outage-");

@@ -128,6 +128,17 @@ class VipSetReconcilerTest {
     }
 
     @Test
+    void aPeerAddressThatWouldAnswerWhateverHappensIsNoPeer() {
+        ConfigMap vip = vip("web", resolved("198.51.100.10/24", 1, NODE, "node-b", "node-c", "node-d", "node-e"));
+        withEntry(vip, "node-b", "198.51.100.10", "203.0.113.2");
+        withEntry(vip, "node-c", "198.51.100.255", "203.0.113.3");
+        withEntry(vip, "node-d", "127.0.0.1", "203.0.113.4");
+        withEntry(vip, "node-e", "198.51.100.5", "203.0.113.5");
+        assertThat(plan(vip)).singleElement().isInstanceOfSatisfying(VipAction.Start.class,
+                start -> assertThat(start.settings().peers()).containsExactly("198.51.100.5"));
+    }
+
+    @Test
     void aDeselectedVipIsStoppedAndOurEntryRemoved() {
         apply(plan(vip("web", resolved("198.51.100.10/24", 1, NODE, "node-b"))));
         ConfigMap deselected = withEntry(vip("web", resolved("198.51.100.10/24", 1, "node-b")), NODE, "198.51.100.2", NODE_IP);

@@ -2,6 +2,9 @@ package io.carpoperator.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -39,5 +42,16 @@ class CrdIsCurrentTest {
         assertThat(vhid).isLessThan(master);
         assertThat(master).isLessThan(phase);
         assertThat(phase).isLessThan(age);
+    }
+
+    /** Uniqueness is the API server's list type, not a CEL rule: a rule comparing every pair is over its cost budget. */
+    @Test
+    void listsWhoseItemsMustBeUniqueAreSets() throws Exception {
+        CustomResourceDefinition crd = Serialization.unmarshal(Files.readString(CrdFiles.COMMITTED), CustomResourceDefinition.class);
+        JSONSchemaProps spec = crd.getSpec().getVersions().get(0).getSchema().getOpenAPIV3Schema().getProperties().get("spec");
+        JSONSchemaProps isolation = spec.getProperties().get("isolation");
+        assertThat(spec.getProperties().get("preferredNodes").getXKubernetesListType()).isEqualTo("set");
+        assertThat(isolation.getProperties().get("hosts").getXKubernetesListType()).isEqualTo("set");
+        assertThat(isolation.getProperties().get("probes").getXKubernetesListType()).isEqualTo("set");
     }
 }

@@ -16,7 +16,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import io.carpoperator.testing.WithStrictKubernetesTestServer;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @TestProfile(OperatorBench.ProductionTimers.class)
-@WithKubernetesTestServer(crud = true)
+@WithStrictKubernetesTestServer
 class OperatorBench {
     static final int CHANGES = Integer.getInteger("bench.changes", 100);
     static final int VIPS = Integer.getInteger("bench.vips", 200);

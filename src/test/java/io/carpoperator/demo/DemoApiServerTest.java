@@ -68,6 +68,7 @@ class DemoApiServerTest {
         vip.getMetadata().setName("carp99");
         vip.setSpec(new io.carpoperator.api.VirtualIPSpec());
         vip.getSpec().address = "198.51.100.10/24";
+        vip.getSpec().passwordSecretRef = new io.carpoperator.api.SecretKeyRef("carp-password", "password"); // required by the CRD
         api.client().resource(vip).create();
 
         String table = get("/apis/carp-operator.io/v1alpha1/virtualips", "application/json;as=Table;v=v1;g=meta.k8s.io");
@@ -118,6 +119,36 @@ class DemoApiServerTest {
         assertThat(api.client().secrets().inNamespace("carp-system").withName("carp-password").get().getData()).containsKey("password");
     }
 
+    @Test
+    void aVirtualIPTheCrdForbidsIsRefusedWithTheFieldNamed() {
+        VirtualIP vip = new VirtualIP();
+        vip.getMetadata().setName("web");
+        vip.setSpec(new io.carpoperator.api.VirtualIPSpec());
+        vip.getSpec().address = "198.51.100.300/24";
+        vip.getSpec().passwordSecretRef = new io.carpoperator.api.SecretKeyRef("carp-password", "password");
+
+        var refused = org.assertj.core.api.Assertions.catchThrowableOfType(
+                io.fabric8.kubernetes.client.KubernetesClientException.class, () -> api.client().resource(vip).create());
+
+        assertThat(refused.getCode()).isEqualTo(422);
+        assertThat(refused.getStatus().getDetails().getCauses()).singleElement()
+                .satisfies(c -> assertThat(c.getField()).isEqualTo("spec.address"));
+        assertThat(refused.getStatus().getMessage()).startsWith("VirtualIP.carp-operator.io \"web\" is invalid: spec.address: Invalid value: ");
+    }
+
+    @Test
+    void kubectlPrintsTheRefusalOfABadManifest() throws Exception {
+        Optional<Path> kubectl = findKubectl();
+        Assumptions.assumeTrue(kubectl.isPresent(), "kubectl is not installed here; the refusal is checked with a Fabric8 client above");
+        Path kubeconfig = api.writeKubeconfig(temp.resolve("kubeconfig"));
+        Path manifest = temp.resolve("bad.yaml");
+        Files.writeString(manifest, WEB_VIP.replace("198.51.100.20/24", "198.51.100.300/24"));
+
+        String output = kubectlFailing(kubectl.get(), kubeconfig, "apply", "-f", manifest.toString());
+
+        assertThat(output).contains("The VirtualIP \"web\" is invalid: spec.address: Invalid value: \"string\": address must be an IPv4 address");
+    }
+
     private String get(String path, String accept) throws Exception {
         HttpResponse<String> response = HttpClient.newHttpClient().send(
                 HttpRequest.newBuilder(URI.create(api.url() + path)).header("Accept", accept).build(),
@@ -128,6 +159,16 @@ class DemoApiServerTest {
 
     static Optional<Path> findKubectl() {
         return List.of("/usr/local/bin/kubectl", "/usr/bin/kubectl").stream().map(Path::of).filter(Files::isExecutable).findFirst();
+    }
+
+    static String kubectlFailing(Path kubectl, Path kubeconfig, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(kubectl.toString(), "--kubeconfig", kubeconfig.toString(), "--request-timeout=10s"));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as("kubectl %s:\n%s", String.join(" ", args), output).isNotZero();
+        return output;
     }
 
     static String kubectl(Path kubectl, Path kubeconfig, String... args) throws IOException, InterruptedException {

@@ -7,13 +7,13 @@ import io.carpoperator.api.NodeState;
 import io.carpoperator.api.Phase;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.javaoperatorsdk.operator.Operator;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.quarkus.test.kubernetes.client.KubernetesServer;
 import io.quarkus.test.kubernetes.client.KubernetesTestServer;
-import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import io.carpoperator.testing.WithStrictKubernetesTestServer;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 /** An operator restart keeps every VHID and writes nothing to VirtualIPs whose status is already current. */
 @QuarkusTest
 @TestProfile(OperatorRestartIT.OwnServer.class)
-@WithKubernetesTestServer(crud = true)
+@WithStrictKubernetesTestServer
 class OperatorRestartIT {
 
     /** A profile of its own gives this class its own application and mock API server, so it may stop the operator. */
@@ -41,7 +41,7 @@ class OperatorRestartIT {
     OperatorSettings settings;
 
     @KubernetesTestServer
-    KubernetesServer server;
+    KubernetesMockServer server;
 
     @Test
     void aRestartedOperatorKeepsVhidsAndMakesNoWritesInSteadyState() throws Exception {
@@ -93,7 +93,7 @@ class OperatorRestartIT {
 
     /** Counts PATCH requests on VirtualIPs the mock API server receives in the given window (status writes included). */
     private long patchesOfVirtualIPsDuring(long millis) throws InterruptedException {
-        var mock = server.getKubernetesMockServer();
+        var mock = server;
         while (mock.takeRequest(10, TimeUnit.MILLISECONDS) != null) {
             // drop everything before the window
         }

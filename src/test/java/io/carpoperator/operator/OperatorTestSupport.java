@@ -12,11 +12,18 @@ import io.carpoperator.api.VirtualIP;
 import io.carpoperator.api.VirtualIPSpec;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.carpoperator.apiserver.StrictCrudDispatcher;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -87,6 +94,28 @@ final class OperatorTestSupport {
         return client.resources(VirtualIP.class).resource(vip).create();
     }
 
+    /**
+     * Stores a VirtualIP the CRD forbids, as one stored before a stricter CRD would be, through the strict test
+     * server's escape hatch ({@link StrictCrudDispatcher#UNVALIDATED_HEADER}): the operator must still mark it Invalid.
+     */
+    VirtualIP createUnvalidated(VirtualIP vip) {
+        Config config = new ConfigBuilder(client.getConfiguration()).withCustomHeaders(Map.of(StrictCrudDispatcher.UNVALIDATED_HEADER, "true"))
+                .build();
+        try (KubernetesClient unvalidated = new KubernetesClientBuilder().withConfig(config).build()) {
+            return unvalidated.resources(VirtualIP.class).resource(vip).create();
+        }
+    }
+
+    /** The API server's refusal of a create, which must come. */
+    KubernetesClientException refusedCreate(VirtualIP vip) {
+        try {
+            create(vip);
+        } catch (KubernetesClientException refused) {
+            return refused;
+        }
+        throw new AssertionError("the API server stored VirtualIP " + vip.getMetadata().getName() + " although its CRD forbids it");
+    }
+
     /** A user's edit of the spec, retried when it races with the operator's status writes like `kubectl edit` would be. */
     void editSpec(String name, Consumer<VirtualIPSpec> edit) {
         await().atMost(TIMEOUT).ignoreExceptionsInstanceOf(KubernetesClientException.class).until(() -> {
@@ -95,6 +124,24 @@ final class OperatorTestSupport {
             client.resources(VirtualIP.class).resource(vip).update();
             return true;
         });
+    }
+
+    /**
+     * Stores a VirtualIP as raw JSON, past any schema: what a cluster with an older CRD, `kubectl apply
+     * --validate=false` or a newer operator's CRD can leave in etcd. The mock API server stores anything.
+     */
+    void createRaw(String json) {
+        var resource = client.getKubernetesSerialization().unmarshal(json, GenericKubernetesResource.class);
+        client.genericKubernetesResources(VirtualIPReconcilerIT.VIRTUAL_IPS).resource(resource).create();
+    }
+
+    /** A merge patch of the spec as raw JSON, past any schema, e.g. fields of a newer CRD version. */
+    void patchRaw(String name, String mergePatch) {
+        client.resources(VirtualIP.class).withName(name).patch(PatchContext.of(PatchType.JSON_MERGE), mergePatch);
+    }
+
+    void jsonPatch(String name, String patch) {
+        client.resources(VirtualIP.class).withName(name).patch(PatchContext.of(PatchType.JSON), patch);
     }
 
     VirtualIP get(String name) {

@@ -3,6 +3,7 @@ package io.carpoperator.operator;
 import static io.carpoperator.operator.OperatorTestSupport.condition;
 import static io.carpoperator.operator.OperatorTestSupport.vip;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
 import io.carpoperator.api.AgentConfig;
@@ -11,13 +12,16 @@ import io.carpoperator.api.IsolationSpec;
 import io.carpoperator.api.NodeState;
 import io.carpoperator.api.NodeStatus;
 import io.carpoperator.api.Phase;
+import io.carpoperator.api.ProbeType;
 import io.carpoperator.api.SecretKeyRef;
 import io.carpoperator.api.VirtualIP;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import io.carpoperator.testing.WithStrictKubernetesTestServer;
 import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.List;
@@ -31,8 +35,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 @QuarkusTest
-@WithKubernetesTestServer(crud = true)
-class VirtualIPReconcilerIT {
+@WithStrictKubernetesTestServer
+public class VirtualIPReconcilerIT {
 
     @Inject
     KubernetesClient client;
@@ -122,40 +126,58 @@ class VirtualIPReconcilerIT {
         assertThat(cluster.awaitStatus("other-subnet", v -> v.getStatus().vhid != null).getStatus().vhid).isEqualTo(1);
     }
 
+    /**
+     * Inputs the operator must mark Invalid. Where the CRD forbids one too ({@code refusedField} not null), the API
+     * server refuses it naming that field, and the operator meets it as an object stored before a stricter CRD.
+     */
     static Stream<Arguments> badInputs() {
         return Stream.of(
-                bad("address without prefix", v -> v.getSpec().address = "198.51.100.30", "spec.address: '198.51.100.30' has no prefix length"),
-                bad("IPv6 address", v -> v.getSpec().address = "2001:db8::1/64", "IPv6 is not supported yet"),
-                bad("prefix outside 8-32", v -> v.getSpec().address = "198.51.100.30/7", "prefix length 7, outside 8-32"),
-                bad("network address", v -> v.getSpec().address = "198.51.100.0/24", "is the network address of 198.51.100.0/24"),
-                bad("broadcast address", v -> v.getSpec().address = "198.51.100.255/24", "is the broadcast address of 198.51.100.0/24"),
-                bad("vhid outside 1-255", v -> v.getSpec().vhid = 300, "spec.vhid: 300 is outside 1-255"),
-                bad("missing Secret", v -> v.getSpec().passwordSecretRef = new SecretKeyRef("nope", "password"),
+                bad("address without prefix", v -> v.getSpec().address = "198.51.100.30", "spec.address",
+                        "spec.address: '198.51.100.30' has no prefix length"),
+                bad("IPv6 address", v -> v.getSpec().address = "2001:db8::1/64", "spec.address", "IPv6 is not supported yet"),
+                bad("prefix outside 8-32", v -> v.getSpec().address = "198.51.100.30/7", "spec.address", "prefix length 7, outside 8-32"),
+                bad("network address", v -> v.getSpec().address = "198.51.100.0/24", null, "is the network address of 198.51.100.0/24"),
+                bad("broadcast address", v -> v.getSpec().address = "198.51.100.255/24", null, "is the broadcast address of 198.51.100.0/24"),
+                bad("vhid outside 1-255", v -> v.getSpec().vhid = 300, "spec.vhid", "spec.vhid: 300 is outside 1-255"),
+                bad("missing Secret", v -> v.getSpec().passwordSecretRef = new SecretKeyRef("nope", "password"), null,
                         "spec.passwordSecretRef.name: Secret 'nope' not found in namespace carp-system"),
-                bad("missing key", v -> v.getSpec().passwordSecretRef = new SecretKeyRef(OperatorTestSupport.SECRET, "nokey"),
+                bad("missing key", v -> v.getSpec().passwordSecretRef = new SecretKeyRef(OperatorTestSupport.SECRET, "nokey"), null,
                         "spec.passwordSecretRef.key: Secret 'carp-password' has no key 'nokey'"),
-                bad("empty password", v -> v.getSpec().passwordSecretRef = new SecretKeyRef("empty-password", "password"),
+                bad("empty password", v -> v.getSpec().passwordSecretRef = new SecretKeyRef("empty-password", "password"), null,
                         "Secret 'empty-password' key 'password': the password is empty"),
-                bad("password over 19 bytes", v -> v.getSpec().passwordSecretRef = new SecretKeyRef("long-password", "password"),
+                bad("password over 19 bytes", v -> v.getSpec().passwordSecretRef = new SecretKeyRef("long-password", "password"), null,
                         "the password is 20 bytes; CARP allows at most 19"),
-                bad("interface name over 15 bytes", v -> v.getSpec().interfaceName = "enp0s31f6-bond-12",
+                bad("interface name over 15 bytes", v -> v.getSpec().interfaceName = "enp0s31f6-bond-12", "spec.interface",
                         "spec.interface: 'enp0s31f6-bond-12' is 17 bytes; Linux allows at most 15"),
-                bad("interface name with a slash", v -> v.getSpec().interfaceName = "eth0/1", "spec.interface: 'eth0/1' contains '/' or whitespace"),
-                bad("isolation host not an IP", v -> isolation(v).hosts = List.of("gw.example"), "spec.isolation.hosts: 'gw.example' is not an IPv4 address"),
-                bad("holdLimit below 1", v -> isolation(v).holdLimit = 0, "spec.isolation.holdLimit: 0 is less than 1"),
-                bad("probe interval below 100", v -> isolation(v).probeIntervalMillis = 99, "spec.isolation.probeIntervalMillis: 99 is less than 100"),
-                bad("duplicate preferredNodes", v -> v.getSpec().preferredNodes = List.of("node-a", "node-a"),
+                bad("interface name with a slash", v -> v.getSpec().interfaceName = "eth0/1", "spec.interface",
+                        "spec.interface: 'eth0/1' contains '/' or whitespace"),
+                bad("isolation host not an IP", v -> isolation(v).hosts = List.of("gw.example"), "spec.isolation.hosts",
+                        "spec.isolation.hosts: 'gw.example' is not an IPv4 address"),
+                bad("holdLimit below 1", v -> isolation(v).holdLimit = 0, "spec.isolation.holdLimit",
+                        "spec.isolation.holdLimit: 0 is outside 1-100"),
+                bad("probe interval below 100", v -> isolation(v).probeIntervalMillis = 99, "spec.isolation.probeIntervalMillis",
+                        "spec.isolation.probeIntervalMillis: 99 is outside 100-600000"),
+                bad("duplicate preferredNodes", v -> v.getSpec().preferredNodes = List.of("node-a", "node-a"), "spec.preferredNodes",
                         "spec.preferredNodes: lists 'node-a' more than once"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("badInputs")
-    void badInputIsInvalidWithAConditionNamingFieldAndValueAndAWarningEvent(String name, Consumer<VirtualIP> edit, String message) {
+    void badInputIsInvalidWithAConditionNamingFieldAndValueAndAWarningEvent(String name, Consumer<VirtualIP> edit, String refusedField,
+            String message) {
         cluster.putSecret("empty-password", "password", "");
         cluster.putSecret("long-password", "password", "12345678901234567890");
         VirtualIP vip = vip("bad", "198.51.100.30/24");
         edit.accept(vip);
-        cluster.create(vip);
+        if (refusedField == null) {
+            cluster.create(vip);
+        } else {
+            KubernetesClientException refused = cluster.refusedCreate(vip);
+            assertThat(refused.getCode()).isEqualTo(422);
+            assertThat(refused.getStatus().getDetails().getCauses()).extracting(c -> c.getField())
+                    .anySatisfy(field -> assertThat(field).startsWith(refusedField));
+            cluster.createUnvalidated(vip);
+        }
         VirtualIP result = cluster.awaitStatus("bad", v -> v.getStatus().phase == Phase.Invalid);
         var valid = condition(result, ConditionTypes.VALID);
         assertThat(valid.getStatus()).isEqualTo("False");
@@ -197,7 +219,11 @@ class VirtualIPReconcilerIT {
         cluster.report("edited", "node-a", NodeState.MASTER);
         cluster.awaitStatus("edited", v -> "node-a".equals(v.getStatus().master));
 
-        cluster.editSpec("edited", spec -> spec.address = "198.51.100.60");
+        VirtualIP prefixless = cluster.get("edited");
+        prefixless.getSpec().address = "198.51.100.60";
+        assertThat(catchThrowableOfType(KubernetesClientException.class, () -> client.resources(VirtualIP.class).resource(prefixless).update())
+                .getCode()).as("the CRD refuses an address without prefix").isEqualTo(422);
+        cluster.editSpec("edited", spec -> spec.address = "198.51.100.0/24"); // the CRD allows it; the operator does not
         VirtualIP after = cluster.awaitStatus("edited", v -> v.getStatus().phase == Phase.Invalid);
         assertThat(after.getStatus().resolved.address).isEqualTo("198.51.100.60/24");
         assertThat(after.getStatus().resolved.generation).isEqualTo(before.getStatus().resolved.generation);
@@ -244,6 +270,68 @@ class VirtualIPReconcilerIT {
             return v.getStatus().phase == Phase.Degraded && "StaleNodes".equals(condition(v, ConditionTypes.DEGRADED).getReason());
         });
         assertThat(condition(degraded, ConditionTypes.DEGRADED).getMessage()).contains("node-a").doesNotContain("node-b");
+    }
+
+    /** VirtualIPs as raw objects, for writing what the typed client could not express. */
+    public static final ResourceDefinitionContext VIRTUAL_IPS = new ResourceDefinitionContext.Builder().withGroup(VirtualIP.GROUP)
+            .withVersion(VirtualIP.VERSION).withKind("VirtualIP").withPlural("virtualips").withNamespaced(false).build();
+
+    /** A VirtualIP past the schema: an enum value and a field from a newer version, a string where a number belongs. */
+    public static final String FROM_THE_FUTURE = """
+            {"apiVersion": "carp-operator.io/v1alpha1", "kind": "VirtualIP", "metadata": {"name": "from-the-future"},
+             "spec": {"address": "198.51.100.130/24", "vhid": "five",
+                      "passwordSecretRef": {"name": "carp-password", "key": "password"},
+                      "isolation": {"probes": ["ICMP", "TCP"], "newKnob": 5}}}""";
+
+    @Test
+    void anUnreadableVirtualIPIsInvalidNamingTheFieldsWhileTheOthersAreStillReconciled() {
+        cluster.createRaw(FROM_THE_FUTURE);
+        cluster.create(vip("neighbour", "198.51.100.131/24"));
+        VirtualIP neighbour = cluster.awaitStatus("neighbour", v -> v.getStatus().phase == Phase.Pending);
+        assertThat(condition(neighbour, ConditionTypes.VALID).getStatus()).isEqualTo("True");
+
+        VirtualIP bad = cluster.awaitStatus("from-the-future", v -> v.getStatus().phase == Phase.Invalid);
+        String message = condition(bad, ConditionTypes.VALID).getMessage();
+        assertThat(message).contains("spec.vhid: \"five\" is not an integer")
+                .contains("spec.isolation.probes[1]: unsupported value \"TCP\": supported values: \"ICMP\", \"ARP\"")
+                .doesNotContain("newKnob");
+        assertThat(bad.getStatus().resolved).as("nothing is resolved from an unreadable spec").isNull();
+        await().atMost(OperatorTestSupport.TIMEOUT).until(() -> cluster.hasEvent("from-the-future", "Warning", "InvalidSpec"));
+
+        cluster.editSpec("neighbour", spec -> spec.preempt = true);
+        cluster.awaitStatus("neighbour", v -> Boolean.TRUE.equals(v.getStatus().resolved.preempt));
+    }
+
+    @Test
+    void anEditInTheShapeOfANewerVersionIsInvalidAndTheAgentsKeepTheLastValidConfiguration() {
+        cluster.create(vip("upgraded", "198.51.100.133/24"));
+        VirtualIP before = cluster.awaitStatus("upgraded", v -> v.getStatus().resolved != null);
+        cluster.report("upgraded", "node-a", NodeState.MASTER);
+        cluster.awaitStatus("upgraded", v -> "node-a".equals(v.getStatus().master));
+
+        cluster.patchRaw("upgraded", "{\"spec\": {\"isolation\": {\"newKnob\": 5, \"probes\": [\"ICMP\", \"TCP\"]}}}");
+        VirtualIP after = cluster.awaitStatus("upgraded", v -> v.getStatus().phase == Phase.Invalid);
+        assertThat(condition(after, ConditionTypes.VALID).getMessage())
+                .isEqualTo("spec.isolation.probes[1]: unsupported value \"TCP\": supported values: \"ICMP\", \"ARP\"; agents keep"
+                        + " running the last valid configuration (generation " + before.getStatus().resolved.generation + ")");
+        assertThat(after.getStatus().resolved.generation).isEqualTo(before.getStatus().resolved.generation);
+        assertThat(after.getStatus().resolved.probes).isEqualTo(before.getStatus().resolved.probes);
+        assertThat(after.getStatus().master).isEqualTo("node-a");
+
+        // a JSON Patch: the mock API server merges lists in a merge patch instead of replacing them
+        cluster.jsonPatch("upgraded", "[{\"op\": \"replace\", \"path\": \"/spec/isolation/probes\", \"value\": [\"ICMP\"]}]");
+        VirtualIP fixed = cluster.awaitStatus("upgraded", v -> v.getStatus().phase != Phase.Invalid);
+        assertThat(fixed.getStatus().resolved.probes).containsExactly(ProbeType.ICMP);
+    }
+
+    @Test
+    void anUnknownFieldFromANewerVersionIsIgnored() {
+        cluster.createRaw("""
+                {"apiVersion": "carp-operator.io/v1alpha1", "kind": "VirtualIP", "metadata": {"name": "newer"},
+                 "spec": {"address": "198.51.100.132/24", "passwordSecretRef": {"name": "carp-password", "key": "password"},
+                          "isolation": {"holdLimit": 3, "newKnob": 5}, "newBlock": {"x": [1]}}}""");
+        VirtualIP newer = cluster.awaitStatus("newer", v -> v.getStatus().phase == Phase.Pending);
+        assertThat(newer.getStatus().resolved.holdLimit).isEqualTo(3);
     }
 
     @Test
@@ -307,7 +395,7 @@ class VirtualIPReconcilerIT {
         return vip.getSpec().isolation;
     }
 
-    private static Arguments bad(String name, Consumer<VirtualIP> edit, String message) {
-        return Arguments.of(name, edit, message);
+    private static Arguments bad(String name, Consumer<VirtualIP> edit, String refusedField, String message) {
+        return Arguments.of(name, edit, refusedField, message);
     }
 }
