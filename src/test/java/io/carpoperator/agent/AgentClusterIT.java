@@ -238,7 +238,7 @@ class AgentClusterIT {
         await().atMost(TIMEOUT).until(() -> planes.latest("web") != null);
 
         // past the schema: a spec from a newer version; and web's configuration as a newer operator would write it
-        client.genericKubernetesResources(VirtualIPReconcilerIT.VIRTUAL_IPS).resource(client.getKubernetesSerialization()
+        unvalidated().genericKubernetesResources(VirtualIPReconcilerIT.VIRTUAL_IPS).resource(client.getKubernetesSerialization()
                 .unmarshal(VirtualIPReconcilerIT.FROM_THE_FUTURE, GenericKubernetesResource.class)).create();
         var config = client.configMaps().inNamespace(AGENT_NAMESPACE).withName("web").get();
         String newer = config.getData().get(io.carpoperator.api.AgentConfig.DATA_KEY)
@@ -260,7 +260,7 @@ class AgentClusterIT {
         create(vip("web", "198.51.100.72/24"));
         await().atMost(TIMEOUT).until(() -> planes.latest("web") != null);
 
-        client.resources(VirtualIP.class).withName("web").patch(PatchContext.of(PatchType.JSON_MERGE),
+        unvalidated().resources(VirtualIP.class).withName("web").patch(PatchContext.of(PatchType.JSON_MERGE),
                 "{\"spec\": {\"preempt\": true, \"isolation\": {\"newKnob\": 5, \"probes\": [\"ICMP\", \"TCP\"]}}}");
         await().atMost(TIMEOUT).until(() -> get("web").getStatus().phase == io.carpoperator.api.Phase.Invalid);
         create(vip("db", "198.51.100.73/24"));
@@ -303,6 +303,14 @@ class AgentClusterIT {
             client.resources(VirtualIP.class).resource(vip).update();
             return true;
         });
+    }
+
+    /** Writes past the in-process API server's validation, as an older or newer CRD would have let them in. */
+    private KubernetesClient unvalidated() {
+        KubernetesClient unvalidated = new KubernetesClientBuilder().withConfig(new ConfigBuilder(client.getConfiguration())
+                .withCustomHeaders(Map.of(io.carpoperator.apiserver.StrictCrudDispatcher.UNVALIDATED_HEADER, "true")).build()).build();
+        closeAfter.add(unvalidated);
+        return unvalidated;
     }
 
     private void releaseHold(String name) {

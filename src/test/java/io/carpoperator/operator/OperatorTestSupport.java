@@ -99,11 +99,16 @@ final class OperatorTestSupport {
      * server's escape hatch ({@link StrictCrudDispatcher#UNVALIDATED_HEADER}): the operator must still mark it Invalid.
      */
     VirtualIP createUnvalidated(VirtualIP vip) {
-        Config config = new ConfigBuilder(client.getConfiguration()).withCustomHeaders(Map.of(StrictCrudDispatcher.UNVALIDATED_HEADER, "true"))
-                .build();
-        try (KubernetesClient unvalidated = new KubernetesClientBuilder().withConfig(config).build()) {
+        try (KubernetesClient unvalidated = unvalidated(client)) {
             return unvalidated.resources(VirtualIP.class).resource(vip).create();
         }
+    }
+
+    /** A client whose writes the in-process API server stores as sent, past schema and CEL (tests only). */
+    static KubernetesClient unvalidated(KubernetesClient client) {
+        Config config = new ConfigBuilder(client.getConfiguration()).withCustomHeaders(Map.of(StrictCrudDispatcher.UNVALIDATED_HEADER, "true"))
+                .build();
+        return new KubernetesClientBuilder().withConfig(config).build();
     }
 
     /** The API server's refusal of a create, which must come. */
@@ -128,16 +133,20 @@ final class OperatorTestSupport {
 
     /**
      * Stores a VirtualIP as raw JSON, past any schema: what a cluster with an older CRD, `kubectl apply
-     * --validate=false` or a newer operator's CRD can leave in etcd. The mock API server stores anything.
+     * --validate=false` or a newer operator's CRD can leave in etcd, written past the in-process server's validation.
      */
     void createRaw(String json) {
         var resource = client.getKubernetesSerialization().unmarshal(json, GenericKubernetesResource.class);
-        client.genericKubernetesResources(VirtualIPReconcilerIT.VIRTUAL_IPS).resource(resource).create();
+        try (KubernetesClient unvalidated = unvalidated(client)) {
+            unvalidated.genericKubernetesResources(VirtualIPReconcilerIT.VIRTUAL_IPS).resource(resource).create();
+        }
     }
 
     /** A merge patch of the spec as raw JSON, past any schema, e.g. fields of a newer CRD version. */
     void patchRaw(String name, String mergePatch) {
-        client.resources(VirtualIP.class).withName(name).patch(PatchContext.of(PatchType.JSON_MERGE), mergePatch);
+        try (KubernetesClient unvalidated = unvalidated(client)) {
+            unvalidated.resources(VirtualIP.class).withName(name).patch(PatchContext.of(PatchType.JSON_MERGE), mergePatch);
+        }
     }
 
     void jsonPatch(String name, String patch) {
