@@ -174,23 +174,10 @@ final class AgentConfigPublisher {
         return false;
     }
 
-    private static ResolvedConfig copyWithPasswordRef(ResolvedConfig resolved, SecretKeyRef ref) {
-        ResolvedConfig copy = new ResolvedConfig();
-        copy.generation = resolved.generation;
-        copy.address = resolved.address;
-        copy.interfaceName = resolved.interfaceName;
-        copy.vhid = resolved.vhid;
-        copy.preempt = resolved.preempt;
-        copy.advertisementIntervalSeconds = resolved.advertisementIntervalSeconds;
+    /** A whole copy (every field, also ones added later), pointing at the password copy instead of the user's Secret. */
+    private ResolvedConfig copyWithPasswordRef(ResolvedConfig resolved, SecretKeyRef ref) {
+        ResolvedConfig copy = client.getKubernetesSerialization().clone(resolved);
         copy.passwordSecretRef = ref;
-        copy.isolationEnabled = resolved.isolationEnabled;
-        copy.isolationHosts = resolved.isolationHosts;
-        copy.probeIntervalMillis = resolved.probeIntervalMillis;
-        copy.holdLimit = resolved.holdLimit;
-        copy.recoverAfter = resolved.recoverAfter;
-        copy.probes = resolved.probes;
-        copy.gratuitousArpIntervalSeconds = resolved.gratuitousArpIntervalSeconds;
-        copy.nodes = List.copyOf(resolved.nodes);
         return copy;
     }
 }

@@ -74,8 +74,10 @@ final class AgentFixtures {
         return configMap;
     }
 
+    /** A password Secret of the agents' namespace, labelled as the operator labels its copies (agents watch only those). */
     static Secret secret(String name, String key, String password) {
-        return new SecretBuilder().withNewMetadata().withName(name).withNamespace(NAMESPACE).endMetadata()
+        return new SecretBuilder().withNewMetadata().withName(name).withNamespace(NAMESPACE).withLabels(Map.of(AgentConfig.VIP_LABEL, name))
+                .endMetadata()
                 .withData(Map.of(key, Base64.getEncoder().encodeToString(password.getBytes(StandardCharsets.UTF_8)))).build();
     }
 

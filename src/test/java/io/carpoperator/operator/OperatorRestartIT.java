@@ -15,7 +15,6 @@ import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.carpoperator.testing.WithStrictKubernetesTestServer;
 import jakarta.inject.Inject;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -70,12 +69,7 @@ class OperatorRestartIT {
         operator.stop(); // QOSDK closes its client on stop: everything after the restart uses a new one
         try (KubernetesClient fresh = new KubernetesClientBuilder().withConfig(config).build()) {
             var freshCluster = cluster.using(fresh);
-            Clock clock = Clock.systemUTC();
-            var restarted = new Operator(o -> o.withKubernetesClient(fresh).withUseSSAToPatchPrimaryResource(false)
-                    .withCloseClientOnStop(false));
-            restarted.register(new VirtualIPReconciler(settings, fresh, new VhidRegistry(),
-                    new StatusWriter(fresh), new EventRecorder(fresh, clock), clock));
-            restarted.start();
+            var restarted = OperatorTestSupport.startOperator(fresh, settings);
             try (AutoCloseable agents = freshCluster.keepRefreshing(Duration.ofSeconds(1))) {
                 assertThat(patchesOfVirtualIPsDuring(3000)).as("PATCH requests after a restart in steady state").isZero();
                 assertThat(freshCluster.get("one").getStatus().vhid).isEqualTo(1);

@@ -54,6 +54,20 @@ final class OperatorTestSupport {
         this.reports = reports;
     }
 
+    /**
+     * A started operator of our own on {@code client}, the way the demo builds one: for tests that stop Quarkus' operator
+     * (QOSDK closes its client on stop) and start another, e.g. to see what a fresh start makes of the store.
+     */
+    static io.javaoperatorsdk.operator.Operator startOperator(KubernetesClient client, OperatorSettings settings) {
+        java.time.Clock clock = java.time.Clock.systemUTC();
+        var operator = new io.javaoperatorsdk.operator.Operator(o -> o.withKubernetesClient(client).withUseSSAToPatchPrimaryResource(false)
+                .withCloseClientOnStop(false));
+        operator.register(new VirtualIPReconciler(settings, client, new VhidRegistry(), new StatusWriter(client),
+                new EventRecorder(client, clock), clock));
+        operator.start();
+        return operator;
+    }
+
     /** The same simulated agents, writing through another client (e.g. after an operator restart closed the first). */
     OperatorTestSupport using(KubernetesClient other) {
         return new OperatorTestSupport(other, reports);
