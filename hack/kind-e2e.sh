@@ -33,6 +33,7 @@ kind load docker-image "$IMAGE" --name "$CLUSTER" || fail "kind load docker-imag
 step "installing carp-operator"
 kubectl apply -k deploy/overlays/kind || fail "kubectl apply -k deploy/overlays/kind"
 kubectl -n carp-system rollout status deployment/carp-operator --timeout="${TIMEOUT}s" || fail "operator did not become ready"
+kubectl -n carp-agents rollout status daemonset/carp-agent --timeout="${TIMEOUT}s" || fail "agents did not become ready"
 
 step "choosing a VIP on the Kind network"
 SUBNET=$(docker network inspect kind -f '{{range .IPAM.Config}}{{.Subnet}} {{end}}' | tr ' ' '\n' | grep -v ':' | head -1)

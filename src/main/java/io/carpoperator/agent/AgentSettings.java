@@ -13,9 +13,9 @@ import java.util.regex.Pattern;
 /**
  * The node agent's own configuration, from the environment the agent DaemonSet sets (operator/AgentManifests).
  *
- * @param nodeName    this node (NODE_NAME); the key of our entry in status.nodes
+ * @param nodeName    this node (NODE_NAME); the name of its NodeReport
  * @param nodeIp      this node's address on the node network (NODE_IP); other agents probe it as our heartbeat, or null
- * @param namespace   where the password Secrets live (CARP_NAMESPACE)
+ * @param namespace   the agents' namespace, where the operator publishes their configuration (CARP_NAMESPACE)
  * @param runDir      where the data plane keeps passfiles and hook scripts (CARP_AGENT_RUN_DIR)
  * @param healthPort  port of /healthz, /readyz and /metrics (CARP_AGENT_HEALTH_PORT)
  * @param staleness   the operator's staleness bound (CARP_STATUS_STALENESS); we refresh our entries at a third of it
@@ -28,7 +28,7 @@ public record AgentSettings(String nodeName, String nodeIp, String namespace, Pa
     public static final String HEALTH_PORT = "CARP_AGENT_HEALTH_PORT";
     public static final String STALENESS = "CARP_STATUS_STALENESS";
 
-    public static final String DEFAULT_NAMESPACE = "carp-system";
+    public static final String DEFAULT_NAMESPACE = "carp-agents";
     public static final Path DEFAULT_RUN_DIR = Path.of("/run/carp");
     public static final int DEFAULT_HEALTH_PORT = 9450;
     public static final Duration DEFAULT_STALENESS = Duration.ofSeconds(30);

@@ -8,8 +8,9 @@ import java.util.concurrent.atomic.LongAdder;
 import org.jboss.logging.Logger;
 
 /**
- * The node agent in a cluster: watches the VirtualIPs that select this node, runs their data planes through a
- * {@link VipDataPlaneFactory} and reports each in status.nodes.&lt;node&gt;. No CDI, so tests and the demo build it
+ * The node agent in a cluster: watches the operator's per-VirtualIP configurations in its namespace, runs the data
+ * planes of those that select this node through a {@link VipDataPlaneFactory} and reports them all in the node's
+ * NodeReport. No CDI, so tests and the demo build it
  * directly. {@link #close()} is the graceful shutdown: every VIP hands over at once, then the reports are flushed.
  */
 public final class ClusterAgent implements AutoCloseable {
@@ -21,7 +22,7 @@ public final class ClusterAgent implements AutoCloseable {
     private final AgentSettings settings;
     private final NodeStatusReporter reporter;
     private final RunningVips running;
-    private final VirtualIPWatcher watcher;
+    private final AgentConfigWatcher watcher;
     private boolean started;
     private boolean closed;
 
@@ -34,7 +35,7 @@ public final class ClusterAgent implements AutoCloseable {
         this.settings = settings;
         this.reporter = reporter;
         this.running = new RunningVips(settings.nodeName(), dataPlanes, reporter, Clock.systemUTC());
-        this.watcher = new VirtualIPWatcher(client, settings, running);
+        this.watcher = new AgentConfigWatcher(client, settings, running);
     }
 
     public synchronized ClusterAgent start() {

@@ -18,7 +18,7 @@ public sealed interface DesiredVip {
     }
 
     /**
-     * Not (or no longer) for this node, or being deleted: stop it and take our entry out of status.nodes.
+     * Not (or no longer) for this node, or being deleted: stop it and take its entry out of our NodeReport.
      *
      * @param entryPresent our node entry is still in the VirtualIP's status
      */

@@ -9,14 +9,19 @@ import io.carpoperator.watchdog.ProbeResult;
 import io.carpoperator.watchdog.ProbeRound;
 import io.carpoperator.watchdog.TargetRole;
 import java.time.Duration;
+import io.carpoperator.api.NodeReport;
 import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;
 
 /**
- * Our node entry as a JSON merge patch of the status subresource: {"status":{"nodes":{"<node>":{...}}}}. Every field
- * is sent, absent ones as null, because a merge patch keeps whatever it does not mention.
+ * Our NodeReport as a JSON merge patch: {"spec":{"vips":{"<vip>":{...}},"lastUpdate":...}}. Every field of every entry
+ * is sent, absent ones as null, and a VIP no longer reported as null, because a merge patch keeps what it does not
+ * mention.
  */
 public final class NodeStatusPatch {
     static final String OK = "ok";
@@ -77,7 +82,27 @@ public final class NodeStatusPatch {
         return round.results().stream().map(r -> r.target() + "=" + r.ok()).sorted().collect(Collectors.joining(";"));
     }
 
-    public static String entry(String node, NodeStatus status) {
+    /** The merge patch of our whole report; {@code previouslyWritten} VIPs that are gone are removed with a null. */
+    public static String report(Map<String, NodeStatus> entries, Set<String> previouslyWritten, Instant now) {
+        ObjectNode patch = JsonNodeFactory.instance.objectNode();
+        ObjectNode spec = patch.putObject("spec");
+        ObjectNode vips = spec.putObject("vips");
+        previouslyWritten.stream().filter(vip -> !entries.containsKey(vip)).forEach(vips::putNull);
+        entries.forEach((vip, status) -> vips.set(vip, entry(status)));
+        spec.put("lastUpdate", Timestamps.formatMillis(now));
+        return patch.toString();
+    }
+
+    /** Our report as an object, for the first write (create). */
+    public static NodeReport whole(String node, Map<String, NodeStatus> entries, Instant now) {
+        NodeReport report = new NodeReport();
+        report.getMetadata().setName(node);
+        report.getSpec().vips = new TreeMap<>(entries);
+        report.getSpec().lastUpdate = Timestamps.formatMillis(now);
+        return report;
+    }
+
+    static ObjectNode entry(NodeStatus status) {
         ObjectNode entry = JsonNodeFactory.instance.objectNode();
         entry.put("state", status.state == null ? null : status.state.name());
         entry.put("since", status.since);
@@ -95,12 +120,7 @@ public final class NodeStatusPatch {
         }
         entry.put("ucarpRestarts", status.ucarpRestarts);
         entry.put("lastUpdate", status.lastUpdate);
-        return wrap(node, entry);
-    }
-
-    /** Removes our entry: the operator's finalizer waits for it when the VirtualIP is deleted. */
-    public static String removal(String node) {
-        return wrap(node, null);
+        return entry;
     }
 
     private static void outcome(ObjectNode probes, String field, ProbeSummary.ProbeOutcome outcome) {
@@ -114,14 +134,4 @@ public final class NodeStatusPatch {
         node.put("targets", outcome.targets);
     }
 
-    private static String wrap(String node, ObjectNode entry) {
-        ObjectNode patch = JsonNodeFactory.instance.objectNode();
-        ObjectNode nodes = patch.putObject("status").putObject("nodes");
-        if (entry == null) {
-            nodes.putNull(node);
-        } else {
-            nodes.set(node, entry);
-        }
-        return patch.toString();
-    }
 }

@@ -1,6 +1,7 @@
 package io.carpoperator.agent;
 
-import io.carpoperator.api.VirtualIP;
+import io.carpoperator.api.NodeReport;
+import io.carpoperator.api.NodeStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
@@ -11,6 +12,9 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -24,18 +28,22 @@ import java.util.concurrent.atomic.LongAdder;
 import org.jboss.logging.Logger;
 
 /**
- * Writes this node's entry, status.nodes.&lt;node&gt;, of each VirtualIP with a JSON merge patch, and nothing else.
- * Callers (the data plane) only hand over the latest report and return at once; one writer thread coalesces them
- * per VIP, retries failures with back-off and refreshes lastUpdate even when nothing changes. With the API server
- * unreachable only the latest report per VIP waits, and it is written when the server is back.
+ * Writes this node's NodeReport (named after the node) with every VIP's entry in it, and nothing else: one write per
+ * node per refresh whatever the number of VIPs, plus one when a state changes. Callers (the data plane) only hand over
+ * the latest report and return at once; one writer thread coalesces them into the node's latest snapshot, retries
+ * failures with back-off and refreshes the report even when nothing changes. With the API server unreachable only the
+ * latest snapshot waits, and it is written when the server is back.
  */
 public final class NodeStatusReporter implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(NodeStatusReporter.class);
 
-    /** Sends one merge patch to a VirtualIP's status subresource; false when the VirtualIP does not exist. */
+    /**
+     * Writes the node's report: the whole report ({@code replace}: the first write after start, which also drops entries
+     * a previous run of this agent left behind), else a JSON merge patch of it.
+     */
     @FunctionalInterface
     public interface StatusPatcher {
-        boolean patch(String vip, String mergePatch) throws Exception;
+        void write(String node, String mergePatch, NodeReport whole, boolean replace) throws Exception;
     }
 
     private final String node;
@@ -43,7 +51,11 @@ public final class NodeStatusReporter implements AutoCloseable {
     private final StatusPatcher patcher;
     private final ScheduledExecutorService writer;
     private final Clock clock;
-    private final StatusCoalescer<String, VipReport> pending;
+    private final StatusCoalescer<String, Map<String, VipReport>> pending;
+    /** The latest report per VIP; guarded by itself. */
+    private final Map<String, VipReport> latest = new TreeMap<>();
+    /** The VIPs of the last written report (one missing from the next is written as null); null before the first write. */
+    private volatile Set<String> written;
     private final LongAdder writeFailures = new LongAdder();
     private final AtomicBoolean drainQueued = new AtomicBoolean();
     private final AutoCloseable owned;
@@ -66,7 +78,7 @@ public final class NodeStatusReporter implements AutoCloseable {
         this.clock = clock;
         this.owned = owned;
         this.pending = new StatusCoalescer<>(clock, refreshInterval, StatusCoalescer.DEFAULT_FIRST_RETRY,
-                StatusCoalescer.DEFAULT_MAX_RETRY, NodeStatusPatch::sameContent);
+                StatusCoalescer.DEFAULT_MAX_RETRY, NodeStatusReporter::sameSnapshot);
     }
 
     /** A reporter with its own writer thread, writing through {@code client}. */
@@ -81,39 +93,52 @@ public final class NodeStatusReporter implements AutoCloseable {
     }
 
     /**
-     * Patches through {@code client} but without its request retries: the reporter retries itself, and a write must fail
-     * fast rather than hold back the other VIPs' writes for the client's whole retry schedule (about 100 s by default).
+     * Writes through {@code client} but without its request retries: the reporter retries itself, and a write must fail
+     * fast rather than hold back for the client's whole retry schedule (about 100 s by default). A merge patch first;
+     * when the report does not exist yet (404), it is created whole.
      */
     public static StatusPatcher patcher(KubernetesClient client) {
         NamespacedKubernetesClient namespaced = client.adapt(NamespacedKubernetesClient.class);
         RequestConfig noRetries = new RequestConfigBuilder(client.getConfiguration().getRequestConfig())
                 .withRequestRetryBackoffLimit(0).build();
-        return (vip, body) -> {
-            try {
-                // patching a named resource without an item would GET it first; a bare item spares that request
-                VirtualIP target = new VirtualIP();
-                target.getMetadata().setName(vip);
-                namespaced.withRequestConfig(noRetries).call(c -> c.resources(VirtualIP.class).resource(target).subresource("status")
-                        .patch(PatchContext.of(PatchType.JSON_MERGE), body));
-                return true;
-            } catch (KubernetesClientException e) {
-                if (e.getCode() == 404) {
-                    return false;
-                }
-                throw e;
+        return (node, patch, whole, replace) -> namespaced.withRequestConfig(noRetries).call(c -> {
+            if (replace) {
+                c.resources(NodeReport.class).resource(whole).createOr(existing -> existing.update());
+                return null;
             }
-        };
+            // patching a named resource without an item would GET it first; a bare item spares that request
+            NodeReport target = new NodeReport();
+            target.getMetadata().setName(node);
+            try {
+                c.resources(NodeReport.class).resource(target).patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 404) {
+                    throw e;
+                }
+                c.resources(NodeReport.class).resource(whole).create(); // deleted meanwhile
+            }
+            return null;
+        });
     }
 
     /** The latest report of a VIP's data plane; never blocks. */
     public void report(String vip, VipReport report) {
-        pending.offer(vip, report);
+        synchronized (latest) {
+            latest.put(vip, report);
+            pending.offer(node, Map.copyOf(latest));
+        }
         requestDrain();
     }
 
-    /** Takes our entry out of the VIP's status (after its data plane stopped); never blocks. */
+    /** Takes the VIP's entry out of our report (after its data plane stopped); never blocks. */
     public void remove(String vip) {
-        pending.offerRemoval(vip);
+        synchronized (latest) {
+            Set<String> lastWritten = written;
+            if (latest.remove(vip) == null && (lastWritten == null || !lastWritten.contains(vip))) {
+                return;
+            }
+            pending.offer(node, Map.copyOf(latest));
+        }
         requestDrain();
     }
 
@@ -124,6 +149,14 @@ public final class NodeStatusReporter implements AutoCloseable {
     /** The failed-write counter, for a metric. */
     public LongAdder writeFailureCounter() {
         return writeFailures;
+    }
+
+    /** Our report holds (or is about to hold) an entry for the VIP. */
+    public boolean reports(String vip) {
+        synchronized (latest) {
+            Set<String> lastWritten = written;
+            return latest.containsKey(vip) || lastWritten != null && lastWritten.contains(vip);
+        }
     }
 
     public boolean hasUnwritten() {
@@ -195,19 +228,18 @@ public final class NodeStatusReporter implements AutoCloseable {
         });
     }
 
-    private void write(StatusCoalescer.Write<String, VipReport> write) {
+    private void write(StatusCoalescer.Write<String, Map<String, VipReport>> write) {
         Instant now = clock.instant();
-        String body = write.removal() ? NodeStatusPatch.removal(node)
-                : NodeStatusPatch.entry(node, NodeStatusPatch.toNodeStatus(write.value(), heartbeatAddress, now));
+        Map<String, NodeStatus> entries = new TreeMap<>();
+        write.value().forEach((vip, report) -> entries.put(vip, NodeStatusPatch.toNodeStatus(report, heartbeatAddress, now)));
         try {
-            if (patcher.patch(write.key(), body)) {
-                pending.succeeded(write);
-            } else {
-                LOG.debugf("VirtualIP %s is gone; dropping node %s's pending status", write.key(), node);
-                pending.forget(write.key(), write.sequence());
-            }
+            Set<String> lastWritten = written;
+            patcher.write(node, NodeStatusPatch.report(entries, lastWritten == null ? Set.of() : lastWritten, now),
+                    NodeStatusPatch.whole(node, entries, now), lastWritten == null);
+            pending.succeeded(write);
+            written = Set.copyOf(entries.keySet());
             if (failing) {
-                LOG.infof("node %s: status writes work again after %d failed attempts", node, failuresInARow);
+                LOG.infof("node %s: writing its NodeReport works again after %d failed attempts", node, failuresInARow);
             }
             failing = false;
             failuresInARow = 0;
@@ -216,12 +248,17 @@ public final class NodeStatusReporter implements AutoCloseable {
             pending.failed(write);
             failuresInARow++;
             if (!failing) {
-                LOG.warnf("node %s: cannot write the status of VirtualIP %s (%s); keeping the latest report per VIP and retrying"
-                        + " with back-off up to %ds, the data plane is not affected", node, write.key(), oneLine(e),
-                        StatusCoalescer.DEFAULT_MAX_RETRY.toSeconds());
+                LOG.warnf("node %s: cannot write its NodeReport (%s); keeping the latest report and retrying with back-off up"
+                        + " to %ds, the data plane is not affected", node, oneLine(e), StatusCoalescer.DEFAULT_MAX_RETRY.toSeconds());
             }
             failing = true;
         }
+    }
+
+    /** Two snapshots that differ only in what the next refresh may carry (round-trip times): no write at once. */
+    static boolean sameSnapshot(Map<String, VipReport> a, Map<String, VipReport> b) {
+        return a.keySet().equals(b.keySet()) && a.entrySet().stream()
+                .allMatch(entry -> NodeStatusPatch.sameContent(entry.getValue(), b.get(entry.getKey())));
     }
 
     /** The exception's message and its root cause's, e.g. "Operation: [patch] ... failed.: Connection refused". */

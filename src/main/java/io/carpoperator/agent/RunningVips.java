@@ -64,6 +64,11 @@ final class RunningVips {
         return settings;
     }
 
+    /** Our NodeReport holds an entry for the VIP (running or not: a failed start is reported too). */
+    boolean reported(String name) {
+        return reporter.reports(name);
+    }
+
     /** Our address on each VIP's interface as its data plane last reported it. */
     synchronized Map<String, String> ownAddresses() {
         Map<String, String> addresses = new TreeMap<>();

@@ -5,7 +5,7 @@ import io.carpoperator.watchdog.ProbeRound;
 import java.time.Instant;
 
 /**
- * What one VIP's data plane says about itself on this node; the cluster agent turns it into status.nodes.<node>.
+ * What one VIP's data plane says about itself on this node; the cluster agent puts it into its NodeReport.
  *
  * @param state          INIT, BACKUP, MASTER, ISOLATED or FAILED
  * @param since          when it entered that state

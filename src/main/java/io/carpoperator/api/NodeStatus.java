@@ -1,10 +1,12 @@
 package io.carpoperator.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 /** One node's report, written by that node's agent only. Times are RFC 3339 strings. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class NodeStatus {
     @JsonPropertyDescription("INIT, BACKUP, MASTER, ISOLATED or FAILED.")
     public NodeState state;

@@ -1,10 +1,12 @@
 package io.carpoperator.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 /** The last probe round of a node's isolation watchdog, one line per target role. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class ProbeSummary {
     @JsonPropertyDescription("Peers on the VIP network (the seed's EXTERNAL).")
     public ProbeOutcome peer;
@@ -20,6 +22,7 @@ public class ProbeSummary {
 
     /** Any target of the role answered, and how fast the quickest did. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonIgnoreProperties(ignoreUnknown = true)
     public static class ProbeOutcome {
         @JsonPropertyDescription("ok or fail")
         public String result;

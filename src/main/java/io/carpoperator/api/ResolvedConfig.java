@@ -1,5 +1,6 @@
 package io.carpoperator.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
@@ -9,6 +10,7 @@ import java.util.Objects;
 
 /** The configuration agents run: validated, with every default filled in and per-node values computed. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class ResolvedConfig {
     @JsonPropertyDescription("The metadata.generation this configuration was resolved from.")
     public Long generation;
@@ -40,6 +42,7 @@ public class ResolvedConfig {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonIgnoreProperties(ignoreUnknown = true)
     public static class ResolvedNode {
         public String name;
         public Integer advskew;

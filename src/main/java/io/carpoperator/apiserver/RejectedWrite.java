@@ -41,6 +41,13 @@ public final class RejectedWrite extends RuntimeException {
         return new RejectedWrite(400, message, base(400, "BadRequest", message).toString());
     }
 
+    /** What a real server answers when a ValidatingAdmissionPolicy denies a request. */
+    public static RejectedWrite forbidden(String resource, String name, String policy, String binding, String denial) {
+        String message = resource + " " + FieldError.quote(name) + " is forbidden: ValidatingAdmissionPolicy " + FieldError.quote(policy)
+                + " with binding " + FieldError.quote(binding) + " denied request: " + denial;
+        return new RejectedWrite(403, message, base(403, "Forbidden", message).toString());
+    }
+
     private static ObjectNode base(int code, String reason, String message) {
         ObjectNode status = JSON.createObjectNode().put("kind", "Status").put("apiVersion", "v1");
         status.putObject("metadata");

@@ -52,13 +52,40 @@ public class StrictCrudDispatcher extends KubernetesCrudDispatcher {
         }
     }
 
+    /** Who a request's bearer token stands for, as the API server's authenticator would say. */
+    public record Identity(String username, Map<String, List<String>> extra) {
+    }
+
+    private static final Pattern API_PATH = Pattern.compile(
+            "^/(?:api/(v1)|apis/([^/]+)/([^/]+))(?:/namespaces/([^/]+))?/([^/?]+)(?:/([^/?]+))?(?:/([^/?]+))?(?:\\?.*)?$");
+
     private final boolean acceptsUnvalidatedWrites;
+    private volatile AdmissionPolicy admission;
+    private volatile java.util.function.Function<String, Identity> identities;
     private final Map<String, CrdSchemaValidator> validators = new ConcurrentHashMap<>();
     private final ThreadLocal<Write> write = new ThreadLocal<>();
 
     public StrictCrudDispatcher(boolean acceptsUnvalidatedWrites) {
         this.acceptsUnvalidatedWrites = acceptsUnvalidatedWrites;
         CelRule.warmUp();
+    }
+
+    /** Enforces an admission policy on every write, with the identity each bearer token maps to. */
+    public void enforce(AdmissionPolicy policy, java.util.function.Function<String, Identity> tokenToIdentity) {
+        this.identities = tokenToIdentity;
+        this.admission = policy;
+    }
+
+    /** Deletes reach the store by path alone ({@code handleDelete(String)}): the admission check needs the request. */
+    @Override
+    public MockResponse dispatch(RecordedRequest request) {
+        if ("DELETE".equals(request.getMethod())) {
+            Optional<MockResponse> denied = admit(request);
+            if (denied.isPresent()) {
+                return denied.get();
+            }
+        }
+        return super.dispatch(request);
     }
 
     @Override
@@ -77,6 +104,10 @@ public class StrictCrudDispatcher extends KubernetesCrudDispatcher {
     }
 
     private MockResponse guarded(RecordedRequest request, Supplier<MockResponse> handler) {
+        Optional<MockResponse> denied = admit(request);
+        if (denied.isPresent()) {
+            return denied.get();
+        }
         Write current = new Write(fieldValidation(request.getPath()),
                 acceptsUnvalidatedWrites && "true".equalsIgnoreCase(request.getHeader(UNVALIDATED_HEADER)));
         write.set(current);
@@ -146,6 +177,51 @@ public class StrictCrudDispatcher extends KubernetesCrudDispatcher {
     private Optional<CrdSchemaValidator> validatorFor(String path) {
         Matcher matcher = RESOURCE.matcher(path);
         return matcher.matches() ? Optional.ofNullable(validators.get(matcher.group(1) + "/" + matcher.group(3))) : Optional.empty();
+    }
+
+    /** The admission policy's answer, as a real server gives it (403, the policy's message), when it denies the write. */
+    private Optional<MockResponse> admit(RecordedRequest request) {
+        AdmissionPolicy policy = admission;
+        if (policy == null) {
+            return Optional.empty();
+        }
+        Matcher path = API_PATH.matcher(request.getPath());
+        if (!path.matches()) {
+            return Optional.empty();
+        }
+        String group = path.group(1) != null ? "" : path.group(2);
+        String version = path.group(1) != null ? path.group(1) : path.group(3);
+        String resource = path.group(5);
+        String name = path.group(6) != null ? path.group(6) : nameInBody(request);
+        String subResource = path.group(7) == null ? "" : path.group(7);
+        String operation = switch (request.getMethod()) {
+            case "POST" -> "CREATE";
+            case "PUT", "PATCH" -> "UPDATE";
+            case "DELETE" -> "DELETE";
+            default -> "";
+        };
+        String header = request.getHeader("Authorization");
+        String token = header != null && header.startsWith("Bearer ") ? header.substring(7).strip() : "";
+        Identity identity = identities.apply(token);
+        Optional<String> denial = policy.denial(new AdmissionPolicy.Request(identity.username(), identity.extra(), group, version, resource,
+                subResource, path.group(4) == null ? "" : path.group(4), name, operation));
+        return denial.map(why -> {
+            RejectedWrite refused = RejectedWrite.forbidden((group.isEmpty() ? resource : resource + "." + group), name, policy.name(),
+                    policy.binding(), why);
+            return new MockResponse().setResponseCode(refused.code()).setHeader("Content-Type", "application/json")
+                    .setBody(refused.statusBody());
+        });
+    }
+
+    private static String nameInBody(RecordedRequest request) {
+        if (request.getBody() == null) {
+            return "";
+        }
+        try {
+            return JSON.readTree(new String(request.getBody().getBytes(), java.nio.charset.StandardCharsets.UTF_8)).path("metadata").path("name").asText("");
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     private static FieldValidation fieldValidation(String path) {

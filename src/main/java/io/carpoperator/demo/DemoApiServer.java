@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefi
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.carpoperator.apiserver.AdmissionPolicy;
 import io.carpoperator.apiserver.StrictCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -40,6 +41,13 @@ import org.jboss.logging.Logger;
  */
 final class DemoApiServer implements AutoCloseable {
     static final String CRD_RESOURCE = "/crds/virtualips.carp-operator.io-v1.yml";
+    static final String NODE_REPORT_CRD_RESOURCE = "/crds/nodereports.carp-operator.io-v1.yml";
+    /** deploy/base/agent/admission-policy.yaml, enforced here as a cluster enforces it. */
+    static final String ADMISSION_POLICY_RESOURCE = "/deploy/admission-policy.yaml";
+    static final String AGENT_TOKEN_PREFIX = "carp-agent/";
+    static final String AGENT_USER = "system:serviceaccount:carp-agents:carp-agent";
+    static final String NODE_NAME_CLAIM = "authentication.kubernetes.io/node-name";
+    private static final String ADMIN_TOKEN = "carp-demo";
     private static final Logger LOG = Logger.getLogger(DemoApiServer.class);
 
     private final KubernetesMockServer server;
@@ -54,30 +62,59 @@ final class DemoApiServer implements AutoCloseable {
 
     /** Starts on a free port of 127.0.0.1 (or the given one) with the CRD loaded. */
     static DemoApiServer start(int port, Clock clock) {
-        CustomResourceDefinition crd = loadCrd();
-        var dispatcher = new KubectlFriendlyDispatcher(List.of(crd), clock);
+        List<CustomResourceDefinition> crds = loadCrds();
+        var dispatcher = new KubectlFriendlyDispatcher(crds, clock);
+        dispatcher.enforce(AdmissionPolicy.fromYaml(resource(ADMISSION_POLICY_RESOURCE)), DemoApiServer::identity);
         KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
         server.init(InetAddress.getLoopbackAddress(), port);
         String url = "http://127.0.0.1:" + server.getPort();
         dispatcher.setServerAddress("127.0.0.1:" + server.getPort());
-        KubernetesClient client = new KubernetesClientBuilder()
-                .withConfig(new io.fabric8.kubernetes.client.ConfigBuilder().withMasterUrl(url).withTrustCerts(true)
-                        .withNamespace("default").withRequestRetryBackoffLimit(0).build())
-                .build();
-        client.resource(crd).create();
+        KubernetesClient client = client(url, ADMIN_TOKEN);
+        crds.forEach(crd -> client.resource(crd).create());
         LOG.infof("in-process API server (Fabric8 mock, CRUD mode, VirtualIPs validated against the CRD) on %s", url);
         return new DemoApiServer(server, client, url);
     }
 
     static CustomResourceDefinition loadCrd() {
-        try (InputStream in = DemoApiServer.class.getResourceAsStream(CRD_RESOURCE)) {
+        return Serialization.unmarshal(resource(CRD_RESOURCE), CustomResourceDefinition.class);
+    }
+
+    static List<CustomResourceDefinition> loadCrds() {
+        return List.of(loadCrd(), Serialization.unmarshal(resource(NODE_REPORT_CRD_RESOURCE), CustomResourceDefinition.class));
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = DemoApiServer.class.getResourceAsStream(name)) {
             if (in == null) {
-                throw new IllegalStateException("the jar lacks " + CRD_RESOURCE + " (built without crds/ on the resource path?)");
+                throw new IllegalStateException("the jar lacks " + name + " (built without crds/ and deploy/ on the resource path?)");
             }
-            return Serialization.unmarshal(in, CustomResourceDefinition.class);
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The demo's stand-in for authentication: an agent's token "carp-agent/NODE" is the agent ServiceAccount with the
+     * node claim a pod-bound token carries; any other token (kubectl's, the operator's) is an administrator.
+     */
+    static StrictCrudDispatcher.Identity identity(String token) {
+        if (token.startsWith(AGENT_TOKEN_PREFIX)) {
+            return new StrictCrudDispatcher.Identity(AGENT_USER, Map.of(NODE_NAME_CLAIM, List.of(token.substring(AGENT_TOKEN_PREFIX.length()))));
+        }
+        return new StrictCrudDispatcher.Identity("kubernetes-admin", Map.of());
+    }
+
+    private static KubernetesClient client(String url, String token) {
+        return new KubernetesClientBuilder()
+                .withConfig(new io.fabric8.kubernetes.client.ConfigBuilder().withMasterUrl(url).withTrustCerts(true).withOauthToken(token)
+                        .withNamespace("default").withRequestRetryBackoffLimit(0).build())
+                .build();
+    }
+
+    /** A client with the given node's agent identity, as that node's pod-bound token would give it. */
+    KubernetesClient agentClient(String node) {
+        return client(url, AGENT_TOKEN_PREFIX + node);
     }
 
     String url() {

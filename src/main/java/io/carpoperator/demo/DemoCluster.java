@@ -7,7 +7,6 @@ import io.carpoperator.agent.DataPlaneEnvironment;
 import io.carpoperator.agent.VipRunnerFactory;
 import io.carpoperator.lab.Lab;
 import io.carpoperator.lab.LabNode;
-import io.carpoperator.operator.AgentInfrastructure;
 import io.carpoperator.operator.EventRecorder;
 import io.carpoperator.operator.OperatorSettings;
 import io.carpoperator.operator.StatusWriter;
@@ -26,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -37,12 +37,16 @@ import org.jboss.logging.Logger;
  * that node's network namespace.
  */
 final class DemoCluster implements AutoCloseable {
+    /** The agents' namespace, where the operator publishes their configuration. */
     static final String NAMESPACE = AgentSettings.DEFAULT_NAMESPACE;
     static final String SECRET_RESOURCE = "/samples/carp-password-secret.yaml";
     private static final Logger LOG = Logger.getLogger(DemoCluster.class);
 
     private final Lab lab;
     private final KubernetesClient client;
+    /** Each node's agent talks to the API with its own node identity, which the admission policy checks. */
+    private final Function<String, KubernetesClient> agentClients;
+    private final Map<String, KubernetesClient> openAgentClients = new ConcurrentHashMap<>();
     private final Path runDir;
     private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(6, runnable -> {
         Thread thread = new Thread(runnable, "demo-dataplane");
@@ -52,15 +56,19 @@ final class DemoCluster implements AutoCloseable {
     private final Map<String, ClusterAgent> agents = new ConcurrentHashMap<>();
     private final Operator operator;
 
-    private DemoCluster(Lab lab, KubernetesClient client, Path runDir, Operator operator) {
+    private DemoCluster(Lab lab, KubernetesClient client, Function<String, KubernetesClient> agentClients, Path runDir, Operator operator) {
         this.lab = lab;
         this.client = client;
+        this.agentClients = agentClients;
         this.runDir = runDir;
         this.operator = operator;
     }
 
-    static DemoCluster start(Lab lab, KubernetesClient client, OperatorSettings settings, Path runDir, Clock clock) {
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build()).create();
+    static DemoCluster start(Lab lab, KubernetesClient client, Function<String, KubernetesClient> agentClients, OperatorSettings settings,
+            Path runDir, Clock clock) {
+        for (String namespace : List.of(settings.namespace(), settings.agent().namespace())) {
+            client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build()).create();
+        }
         for (LabNode node : lab.nodes()) {
             client.nodes().resource(new NodeBuilder().withNewMetadata().withName(node.name())
                     .withLabels(Map.of("kubernetes.io/hostname", node.name(), "kubernetes.io/os", "linux")).endMetadata()
@@ -68,14 +76,14 @@ final class DemoCluster implements AutoCloseable {
                     .addNewAddress().withType("Hostname").withAddress(node.name()).endAddress().endStatus()
                     .build()).create();
         }
-        client.secrets().inNamespace(NAMESPACE).resource(samplePasswordSecret()).create();
+        client.secrets().inNamespace(settings.namespace()).resource(samplePasswordSecret()).create();
 
         Operator operator = new Operator(o -> o.withKubernetesClient(client).withUseSSAToPatchPrimaryResource(false)
                 .withCloseClientOnStop(false));
-        operator.register(new VirtualIPReconciler(settings, new AgentInfrastructure(client, settings, clock), new VhidRegistry(),
+        operator.register(new VirtualIPReconciler(settings, client, new VhidRegistry(),
                 new StatusWriter(client), new EventRecorder(client, clock), clock));
         operator.start();
-        DemoCluster cluster = new DemoCluster(lab, client, runDir, operator);
+        DemoCluster cluster = new DemoCluster(lab, client, agentClients, runDir, operator);
         lab.nodes().forEach(cluster::startAgent);
         return cluster;
     }
@@ -100,7 +108,8 @@ final class DemoCluster implements AutoCloseable {
             var environment = DataPlaneEnvironment.forHost(settings.runDir(), List.of("ip", "netns", "exec", node.namespace()),
                     scheduler, new AgentMetrics());
             LOG.infof("starting the agent of %s (ucarp and probes in namespace %s)", name, node.namespace());
-            return new ClusterAgent(client, settings, new VipRunnerFactory(environment)).start();
+            KubernetesClient own = openAgentClients.computeIfAbsent(name, agentClients);
+            return new ClusterAgent(own, settings, new VipRunnerFactory(environment)).start();
         });
     }
 
@@ -137,5 +146,6 @@ final class DemoCluster implements AutoCloseable {
             LOG.debugf("stopping the operator: %s", e.getMessage());
         }
         scheduler.shutdownNow();
+        openAgentClients.values().forEach(KubernetesClient::close);
     }
 }

@@ -122,13 +122,14 @@ public final class DemoRun {
         register("kubeconfig", () -> Files.deleteIfExists(kubeconfig));
         Path agentDirs = directory.resolve("agents");
         register("agent run directories", () -> deleteTree(agentDirs));
-        DemoCluster cluster = DemoCluster.start(lab, api.client(), settings, agentDirs, clock);
+        DemoCluster cluster = DemoCluster.start(lab, api.client(), api::agentClient, settings, agentDirs, clock);
         register("operator and agents", cluster);
         VirtualIP sample = DemoSample.forLab(lab.nodes());
         String address = sample.getSpec().address.replaceFirst("/.*", "");
         ClientPinger pinger = lab.startPinger(address);
         register("client pings", pinger);
         describe(lab, api, kubeconfig, address);
+        out.println("carp demo: " + ForgedReport.attempt(api, lab.nodes().get(1).name(), lab.nodes().get(0).name()));
 
         DemoOutput output = new DemoOutput(out, Instant.now());
         DemoWorld world = new DemoWorld(lab, cluster, api.client(), pinger, sample);

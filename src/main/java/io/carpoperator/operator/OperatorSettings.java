@@ -9,7 +9,7 @@ import java.util.Map;
 @ConfigMapping(prefix = "carp")
 public interface OperatorSettings {
 
-    /** Namespace of the operator, the agents and the password Secrets. */
+    /** Namespace of the operator and of the users' password Secrets. */
     @WithDefault("carp-system")
     String namespace();
 
@@ -20,35 +20,12 @@ public interface OperatorSettings {
     Deletion deletion();
 
     interface Agent {
-        @WithDefault("carp-operator:0.1.0")
-        String image();
-
-        @WithDefault("IfNotPresent")
-        String imagePullPolicy();
-
-        /** Run agents fully privileged instead of with NET_ADMIN and NET_RAW only, for platforms that require it. */
-        @WithDefault("false")
-        boolean privileged();
-
-        /** Restricts the agent DaemonSet to nodes with these labels (in addition to each VirtualIP's own selector). */
-        Map<String, String> nodeSelector();
-
-        /** Tolerations of the agent pods as a JSON list; the default tolerates every taint so control-plane nodes can hold VIPs. */
-        @WithDefault("[{\"operator\":\"Exists\"}]")
-        String tolerations();
-
-        /** Port of the agents' /healthz, /readyz and /metrics on the host network. */
-        @WithDefault("9450")
-        int healthPort();
-
-        @WithDefault("64Mi")
-        String memoryRequest();
-
-        @WithDefault("160Mi")
-        String memoryLimit();
-
-        @WithDefault("20m")
-        String cpuRequest();
+        /**
+         * The agents' namespace: their DaemonSet, and the only place they read from — the operator-owned ConfigMap and
+         * password copy per VirtualIP. Nothing else lives there.
+         */
+        @WithDefault("carp-agents")
+        String namespace();
     }
 
     interface Status {

@@ -10,6 +10,7 @@ import io.carpoperator.api.Phase;
 import io.carpoperator.api.ResolvedConfig;
 import io.carpoperator.api.Timestamps;
 import io.carpoperator.api.VirtualIPStatus;
+import io.carpoperator.operator.NodeReportLedger.Received;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,24 +32,28 @@ final class StatusAggregator {
     }
 
     /**
-     * @param previous   the status as last read (its nodes map is the agents' input; its conditions keep their times)
+     * @param previous   the status as last read (its conditions keep their times)
      * @param problems   validation problems of the current spec; empty when valid
      * @param resolved   the configuration agents run (the new one when valid, the last valid one otherwise), or null
      * @param vhid       the VHID in use, or null
+     * @param received   the nodes' entries for this VirtualIP with the operator's receive times, by node name
      */
     StatusAggregate aggregate(VirtualIPStatus previous, Long generation, List<FieldProblem> problems, ResolvedConfig resolved,
-            Integer vhid, Instant now) {
-        Map<String, NodeStatus> nodes = previous == null || previous.nodes == null ? Map.of() : previous.nodes;
+            Integer vhid, Map<String, Received> received, Instant now) {
+        Map<String, NodeStatus> nodes = new TreeMap<>();
+        received.forEach((name, entry) -> nodes.put(name, entry.status()));
         List<Condition> before = previous == null ? List.of() : previous.conditions;
         List<String> selected = resolved == null ? List.of() : resolved.nodes.stream().map(n -> n.name).toList();
 
-        Map<String, NodeStatus> fresh = new TreeMap<>();
-        nodes.forEach((name, entry) -> {
-            if (entry != null && isFresh(entry, now)) {
-                fresh.put(name, entry);
+        Map<String, Received> freshEntries = new TreeMap<>();
+        received.forEach((name, entry) -> {
+            if (isFresh(entry, now)) {
+                freshEntries.put(name, entry);
             }
         });
-        List<String> masters = currentMasters(fresh);
+        Map<String, NodeStatus> fresh = new TreeMap<>();
+        freshEntries.forEach((name, entry) -> fresh.put(name, entry.status()));
+        List<String> masters = currentMasters(freshEntries);
         List<String> stale = selected.stream().filter(n -> !fresh.containsKey(n)).toList();
         Map<String, NodeStatus> isolated = filter(fresh, NodeState.ISOLATED);
         Map<String, NodeStatus> failed = filter(fresh, NodeState.FAILED);
@@ -124,22 +129,36 @@ final class StatusAggregator {
             phase = Phase.Ready;
         }
         String master = masters.size() == 1 ? masters.get(0) : "";
-        return new StatusAggregate(generation, vhid, master, phase, conditions, resolved);
+        return new StatusAggregate(generation, vhid, master, phase, conditions, resolved, nodes);
     }
 
     /**
      * Fresh MASTER claims, without the superseded ones: a node that became MASTER after another master's last report
      * has taken over from it (the old master died or was cut off before it could say so). Two claims are a split brain
-     * only when each was confirmed after the other began — agents refresh their entry every staleness/3, so a real one
-     * shows within that time, while an ordinary failover is not mistaken for one.
+     * only when each was confirmed after the other began — agents refresh their report every staleness/3, so a real one
+     * shows within that time, while an ordinary failover is not mistaken for one. "After" is by the operator's receive
+     * times; only between two entries first seen in the operator's initial list, whose arrival order means nothing,
+     * the writers' own timestamps decide.
      */
-    private static List<String> currentMasters(Map<String, NodeStatus> fresh) {
-        Map<String, NodeStatus> claims = filter(fresh, NodeState.MASTER);
+    private static List<String> currentMasters(Map<String, Received> fresh) {
+        Map<String, Received> claims = new TreeMap<>();
+        fresh.forEach((name, entry) -> {
+            if (entry.status().state == NodeState.MASTER) {
+                claims.put(name, entry);
+            }
+        });
         return claims.entrySet().stream()
                 .filter(claim -> claims.values().stream().noneMatch(other -> other != claim.getValue()
-                        && isAfter(other.since, claim.getValue().lastUpdate)))
+                        && supersedes(other, claim.getValue())))
                 .map(Map.Entry::getKey)
                 .toList();
+    }
+
+    private static boolean supersedes(Received later, Received earlier) {
+        if (later.initial() && earlier.initial()) {
+            return isAfter(later.writerSince(), earlier.writerLastUpdate());
+        }
+        return later.stateSince().isAfter(earlier.lastReceived());
     }
 
     private static boolean isAfter(String a, String b) {
@@ -148,10 +167,8 @@ final class StatusAggregator {
         return first.isPresent() && second.isPresent() && first.get().isAfter(second.get());
     }
 
-    boolean isFresh(NodeStatus entry, Instant now) {
-        return Timestamps.parse(entry.lastUpdate)
-                .map(at -> !at.plus(staleness).isBefore(now))
-                .orElse(false);
+    boolean isFresh(Received entry, Instant now) {
+        return !entry.lastReceived().plus(staleness).isBefore(now);
     }
 
     private static Map<String, NodeStatus> filter(Map<String, NodeStatus> nodes, NodeState state) {

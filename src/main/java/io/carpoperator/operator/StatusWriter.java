@@ -16,14 +16,13 @@ import java.util.Set;
 import org.jboss.logging.Logger;
 
 /**
- * Writes the operator's part of a VirtualIP status on the status subresource — only the fields that changed, never
- * status.nodes (the agents' part), and nothing at all when nothing changed. It sends a JSON Patch that replaces each
- * changed field whole: lists such as conditions must be replaced, not merged.
+ * Writes a VirtualIP's status on the status subresource — only the fields that changed, and nothing at all when
+ * nothing changed. The operator is its only writer (agents report in their NodeReports). It sends a JSON Patch that
+ * replaces each changed field whole: lists such as conditions must be replaced, not merged.
  */
 @ApplicationScoped
 public class StatusWriter {
     private static final Logger LOG = Logger.getLogger(StatusWriter.class);
-    static final String NODES_FIELD = "nodes";
 
     private final KubernetesClient client;
 
@@ -36,8 +35,7 @@ public class StatusWriter {
         ObjectNode desired = operatorOwned(toStatus(aggregate));
         ArrayNode patch = JsonNodeFactory.instance.arrayNode();
         ObjectNode current = vip.getStatus() == null ? JsonNodeFactory.instance.objectNode() : operatorOwned(vip.getStatus());
-        boolean nodesEmpty = vip.getStatus() == null || vip.getStatus().nodes == null || vip.getStatus().nodes.isEmpty();
-        if (nodesEmpty && isBlank(current)) {
+        if (isBlank(current)) {
             // No status on the server yet (absent or null): JSON Patch cannot add below it, so add it whole.
             patch.addObject().put("op", "add").put("path", "/status").set("value", desired);
         } else {
@@ -76,9 +74,7 @@ public class StatusWriter {
     }
 
     private ObjectNode operatorOwned(VirtualIPStatus status) {
-        ObjectNode owned = client.getKubernetesSerialization().convertValue(status, ObjectNode.class);
-        owned.remove(NODES_FIELD);
-        return owned;
+        return client.getKubernetesSerialization().convertValue(status, ObjectNode.class);
     }
 
     private static VirtualIPStatus toStatus(StatusAggregate aggregate) {
@@ -89,7 +85,7 @@ public class StatusWriter {
         status.phase = aggregate.phase();
         status.conditions = aggregate.conditions();
         status.resolved = aggregate.resolved();
-        status.nodes = null;
+        status.nodes = new java.util.TreeMap<>(aggregate.nodes());
         return status;
     }
 }

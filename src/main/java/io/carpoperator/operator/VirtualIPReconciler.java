@@ -11,6 +11,7 @@ import io.carpoperator.api.VirtualIPStatus;
 import io.carpoperator.api.ConditionReasons;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -26,15 +27,16 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
- * Reconciles one VirtualIP: validate → decide the VHID → resolve the agents' configuration → keep the agent
- * DaemonSet in place → aggregate the agents' node entries into master, phase and conditions → Events on transitions.
- * Status changes of the agents must trigger it too, hence no generation-aware filtering.
+ * Reconciles one VirtualIP: validate → decide the VHID → resolve the agents' configuration → publish it to the agents'
+ * namespace → aggregate the nodes' reports into master, phase, conditions and the per-node view → Events on
+ * transitions. Node reports must trigger it too, hence no generation-aware filtering.
  */
 @ControllerConfiguration(name = VirtualIPReconciler.NAME, generationAwareEventProcessing = false)
 public class VirtualIPReconciler implements Reconciler<VirtualIP>, Cleaner<VirtualIP> {
@@ -44,17 +46,20 @@ public class VirtualIPReconciler implements Reconciler<VirtualIP>, Cleaner<Virtu
     private static final Logger LOG = Logger.getLogger(VirtualIPReconciler.class);
 
     private final OperatorSettings settings;
-    private final AgentInfrastructure infrastructure;
+    private final KubernetesClient client;
+    private final NodeReportLedger ledger = new NodeReportLedger();
+    private final AgentConfigPublisher publisher;
     private final VhidRegistry vhids;
     private final StatusWriter statusWriter;
     private final EventRecorder events;
     private final Clock clock;
     private final StatusAggregator aggregator;
 
-    public VirtualIPReconciler(OperatorSettings settings, AgentInfrastructure infrastructure, VhidRegistry vhids,
+    public VirtualIPReconciler(OperatorSettings settings, KubernetesClient client, VhidRegistry vhids,
             StatusWriter statusWriter, EventRecorder events, Clock clock) {
         this.settings = settings;
-        this.infrastructure = infrastructure;
+        this.client = client;
+        this.publisher = new AgentConfigPublisher(client, settings.agent().namespace(), clock);
         this.vhids = vhids;
         this.statusWriter = statusWriter;
         this.events = events;
@@ -64,9 +69,12 @@ public class VirtualIPReconciler implements Reconciler<VirtualIP>, Cleaner<Virtu
 
     @Override
     public List<EventSource<?, VirtualIP>> prepareEventSources(EventSourceContext<VirtualIP> context) {
-        // Node labels decide who takes part: any Node change re-examines every VirtualIP.
+        // Node labels decide who takes part and the InternalIP is the heartbeat target: only a change of either (not the
+        // kubelet's periodic status updates) re-examines every VirtualIP.
         var nodes = InformerEventSourceConfiguration.from(Node.class, VirtualIP.class)
                 .withName(NODES_SOURCE)
+                .withOnUpdateFilter((after, before) -> !Objects.equals(after.getMetadata().getLabels(), before.getMetadata().getLabels())
+                        || !Objects.equals(AgentConfigPublisher.internalIp(after), AgentConfigPublisher.internalIp(before)))
                 .withSecondaryToPrimaryMapper(node -> context.getPrimaryCache().list()
                         .map(ResourceID::fromResource).collect(Collectors.toSet()))
                 .build();
@@ -79,13 +87,13 @@ public class VirtualIPReconciler implements Reconciler<VirtualIP>, Cleaner<Virtu
                                 && secret.getMetadata().getName().equals(vip.getSpec().passwordSecretRef.name))
                         .map(ResourceID::fromResource).collect(Collectors.toSet()))
                 .build();
-        return List.of(new InformerEventSource<>(nodes, context), new InformerEventSource<>(secrets, context));
+        return List.of(new InformerEventSource<>(nodes, context), new InformerEventSource<>(secrets, context),
+                new NodeReportEventSource(client, ledger, clock));
     }
 
     @Override
     public UpdateControl<VirtualIP> reconcile(VirtualIP vip, Context<VirtualIP> context) {
         String name = vip.getMetadata().getName();
-        infrastructure.ensure();
         VirtualIPStatus previous = vip.getStatus();
         Integer vhid = previous == null ? null : previous.vhid;
 
@@ -119,8 +127,15 @@ public class VirtualIPReconciler implements Reconciler<VirtualIP>, Cleaner<Virtu
             LOG.debugf("VirtualIP %s is invalid: %s", name, problems);
         }
 
+        if (resolved != null) {
+            Map<String, Node> nodesByName = nodes(context).stream().collect(Collectors.toMap(n -> n.getMetadata().getName(), n -> n, (a, b) -> a));
+            String password = problems.isEmpty() ? encodedPassword(vip, context) : null; // invalid: the last copy stays
+            publisher.publish(vip, AgentConfigPublisher.config(name, resolved, ledger, nodesByName), password);
+        }
+
         Instant now = clock.instant();
-        StatusAggregate aggregate = aggregator.aggregate(previous, vip.getMetadata().getGeneration(), problems, resolved, vhid, now);
+        StatusAggregate aggregate = aggregator.aggregate(previous, vip.getMetadata().getGeneration(), problems, resolved, vhid,
+                ledger.entriesFor(name), now);
         List<EventNote> notes = StatusTransitions.between(previous, aggregate);
         if (statusWriter.writeIfChanged(vip, aggregate)) {
             LOG.debugf("VirtualIP %s: phase %s, master '%s'", name, aggregate.phase(), aggregate.master());
@@ -132,29 +147,30 @@ public class VirtualIPReconciler implements Reconciler<VirtualIP>, Cleaner<Virtu
     @Override
     public DeleteControl cleanup(VirtualIP vip, Context<VirtualIP> context) {
         String name = vip.getMetadata().getName();
-        List<String> holders = vip.getStatus() == null || vip.getStatus().nodes == null ? List.of()
-                : vip.getStatus().nodes.entrySet().stream()
-                        .filter(e -> e.getValue() != null && e.getValue().state == NodeState.MASTER)
-                        .map(java.util.Map.Entry::getKey).sorted().toList();
+        String address = vip.getSpec() == null ? "the address" : vip.getSpec().address;
+        publisher.withdraw(vip);
+        List<String> holders = ledger.entriesFor(name).entrySet().stream()
+                .filter(e -> e.getValue().status().state == NodeState.MASTER)
+                .map(Map.Entry::getKey).sorted().toList();
         Instant deleted = Timestamps.parse(vip.getMetadata().getDeletionTimestamp()).orElse(clock.instant());
         Instant deadline = deleted.plus(settings.deletion().releaseTimeout());
         if (!holders.isEmpty()) {
             if (clock.instant().isBefore(deadline)) {
-                LOG.infof("VirtualIP %s is being deleted; waiting for %s to release %s", name, holders, vip.getSpec().address);
+                LOG.infof("VirtualIP %s is being deleted; waiting for %s to release %s", name, holders, address);
                 return DeleteControl.noFinalizerRemoval().rescheduleAfter(1000);
             }
             events.record(vip, EventNote.warning(ConditionReasons.RELEASE_TIMEOUT, String.join(", ", holders)
-                    + " did not confirm releasing " + vip.getSpec().address + " within "
+                    + " did not confirm releasing " + address + " within "
                     + settings.deletion().releaseTimeout().toSeconds() + "s; deleting anyway"));
         } else {
-            events.record(vip, EventNote.normal(ConditionReasons.ADDRESS_RELEASED, "no node holds " + vip.getSpec().address + " any more"));
+            events.record(vip, EventNote.normal(ConditionReasons.ADDRESS_RELEASED, "no node holds " + address + " any more"));
         }
         vhids.forget(name);
-        boolean othersLeft = context.getPrimaryCache().list().anyMatch(other -> !other.getMetadata().getName().equals(name));
-        if (!othersLeft) {
-            infrastructure.removeAll();
-        }
         return DeleteControl.defaultDelete();
+    }
+
+    private String encodedPassword(VirtualIP vip, Context<VirtualIP> context) {
+        return secret(context, vip).map(Secret::getData).map(data -> data.get(vip.getSpec().passwordSecretRef.key)).orElse(null);
     }
 
     /** Fields of a newer version are ignored, not silently: said once per generation. */

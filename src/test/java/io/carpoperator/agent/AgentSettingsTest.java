@@ -23,7 +23,7 @@ class AgentSettingsTest {
     void onlyTheNodeNameIsRequired() {
         AgentSettings settings = AgentSettings.fromEnvironment(Map.of("NODE_NAME", "node-a"));
         assertThat(settings.nodeIp()).isNull();
-        assertThat(settings.namespace()).isEqualTo("carp-system");
+        assertThat(settings.namespace()).isEqualTo("carp-agents");
         assertThat(settings.runDir()).isEqualTo(Path.of("/run/carp"));
         assertThat(settings.healthPort()).isEqualTo(9450);
         assertThat(settings.staleness()).isEqualTo(Duration.ofSeconds(30));

@@ -3,18 +3,14 @@ package io.carpoperator.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.carpoperator.api.NodeReport;
 import io.carpoperator.api.NodeState;
 import io.carpoperator.api.ResolvedConfig;
-import io.carpoperator.api.SecretKeyRef;
-import io.carpoperator.api.VirtualIP;
-import io.carpoperator.api.VirtualIPSpec;
-import io.carpoperator.api.VirtualIPStatus;
 import io.carpoperator.api.CrdFiles;
 import io.carpoperator.lab.ClientPinger;
 import io.carpoperator.lab.Lab;
 import io.carpoperator.lab.LabNode;
 import io.carpoperator.lab.OutageReport;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.carpoperator.testing.StrictKubernetesServerTestResource;
@@ -33,7 +29,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The data plane never waits on the API server: two cluster agents (the same ClusterAgent + VipRunner code as in a
- * pod, real ucarp in lab namespaces) elect a master from a VirtualIP's status.resolved, then the API server goes away
+ * pod, real ucarp in lab namespaces) elect a master from the operator-published configuration, then the API server goes away
  * and the master dies — the backup still takes over.
  */
 @LabTest
@@ -51,7 +47,7 @@ class ApiOutageLabIT {
             LabNode second = lab.node(2);
             installVirtualIP(client, first, second);
             for (LabNode node : List.of(first, second)) {
-                var settings = new AgentSettings(node.name(), node.heartbeatAddress(), "carp-system", runDirs.resolve(node.name()), 0,
+                var settings = new AgentSettings(node.name(), node.heartbeatAddress(), AgentFixtures.NAMESPACE, runDirs.resolve(node.name()), 0,
                         Duration.ofSeconds(30));
                 var environment = DataPlaneEnvironment.forHost(settings.runDir(), List.of("ip", "netns", "exec", node.namespace()),
                         scheduler, new AgentMetrics());
@@ -88,39 +84,27 @@ class ApiOutageLabIT {
         }
     }
 
-    /** What the operator would have written: the CRD, the password Secret and a VirtualIP with its resolved block. */
+    /** What the operator would have published: the agents' ConfigMap and password copy of a VirtualIP "web". */
     private static void installVirtualIP(KubernetesClient client, LabNode preferred, LabNode other) throws Exception {
-        var crd = client.getKubernetesSerialization().unmarshal(Files.readString(CrdFiles.COMMITTED), CustomResourceDefinition.class);
-        client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+        for (String name : CrdFiles.CRDS.keySet()) {
+            var crd = client.getKubernetesSerialization().unmarshal(Files.readString(CrdFiles.committed(name)), CustomResourceDefinition.class);
+            client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+        }
         client.secrets().inNamespace(AgentFixtures.NAMESPACE)
                 .resource(AgentFixtures.secret(AgentFixtures.SECRET, AgentFixtures.KEY, "lab-secret")).create();
-        VirtualIP vip = new VirtualIP();
-        vip.setMetadata(new ObjectMetaBuilder().withName("web").build());
-        VirtualIPSpec spec = new VirtualIPSpec();
-        spec.address = VIP + "/24";
-        spec.passwordSecretRef = new SecretKeyRef(AgentFixtures.SECRET, AgentFixtures.KEY);
-        vip.setSpec(spec);
-        client.resources(VirtualIP.class).resource(vip).create();
-
-        ResolvedConfig resolved = AgentFixtures.resolved(spec.address, 10);
+        ResolvedConfig resolved = AgentFixtures.resolved(VIP + "/24", 10);
         resolved.preempt = true;
         resolved.probeIntervalMillis = 500;
         resolved.gratuitousArpIntervalSeconds = 2;
         resolved.nodes.add(new ResolvedConfig.ResolvedNode(preferred.name(), 0));
         resolved.nodes.add(new ResolvedConfig.ResolvedNode(other.name(), 10));
-        VirtualIPStatus status = new VirtualIPStatus();
-        status.vhid = 10;
-        status.resolved = resolved;
-        status.nodes = null;
-        status.conditions = null;
-        VirtualIP withStatus = client.resources(VirtualIP.class).withName("web").get();
-        withStatus.setStatus(status);
-        client.resources(VirtualIP.class).resource(withStatus).updateStatus();
+        client.resource(AgentFixtures.vip("web", resolved)).create();
     }
 
+    /** The node's state for "web" as its agent reported it in its NodeReport. */
     private static NodeState nodeState(KubernetesClient client, String node) {
-        VirtualIP vip = client.resources(VirtualIP.class).withName("web").get();
-        var entry = vip.getStatus() == null || vip.getStatus().nodes == null ? null : vip.getStatus().nodes.get(node);
+        NodeReport report = client.resources(NodeReport.class).withName(node).get();
+        var entry = report == null ? null : report.getSpec().vips.get("web");
         return entry == null ? null : entry.state;
     }
 

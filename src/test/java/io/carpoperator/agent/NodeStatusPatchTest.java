@@ -11,6 +11,8 @@ import io.carpoperator.watchdog.TargetRole;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class NodeStatusPatchTest {
@@ -44,13 +46,23 @@ class NodeStatusPatchTest {
     @Test
     void sendsAbsentFieldsAsNullSoTheMergePatchClearsThem() {
         NodeStatus status = NodeStatusPatch.toNodeStatus(new VipReport(NodeState.INIT, null, null, null, null, 0), null, T0);
-        assertThat(NodeStatusPatch.entry("node-a", status)).isEqualTo("{\"status\":{\"nodes\":{\"node-a\":{\"state\":\"INIT\","
+        assertThat(NodeStatusPatch.report(Map.of("web", status), Set.of(), T0)).isEqualTo("{\"spec\":{\"vips\":{\"web\":{\"state\":\"INIT\","
                 + "\"since\":null,\"reason\":null,\"address\":null,\"heartbeatAddress\":null,\"probes\":null,\"ucarpRestarts\":0,"
-                + "\"lastUpdate\":\"2026-01-01T00:00:00.123Z\"}}}}");
+                + "\"lastUpdate\":\"2026-01-01T00:00:00.123Z\"}},\"lastUpdate\":\"2026-01-01T00:00:00.123Z\"}}");
     }
 
     @Test
-    void removalIsANullEntry() {
-        assertThat(NodeStatusPatch.removal("node-a")).isEqualTo("{\"status\":{\"nodes\":{\"node-a\":null}}}");
+    void aVipNoLongerReportedIsRemovedWithANull() {
+        assertThat(NodeStatusPatch.report(Map.of(), Set.of("web"), T0))
+                .isEqualTo("{\"spec\":{\"vips\":{\"web\":null},\"lastUpdate\":\"2026-01-01T00:00:00.123Z\"}}");
+    }
+
+    @Test
+    void theFirstWriteCreatesTheReportNamedAfterTheNode() {
+        NodeStatus status = NodeStatusPatch.toNodeStatus(new VipReport(NodeState.BACKUP, null, null, null, null, 0), null, T0);
+        var report = NodeStatusPatch.whole("node-a", Map.of("web", status), T0);
+        assertThat(report.getMetadata().getName()).isEqualTo("node-a");
+        assertThat(report.getSpec().vips).containsOnlyKeys("web");
+        assertThat(report.getSpec().lastUpdate).isEqualTo("2026-01-01T00:00:00.123Z");
     }
 }

@@ -18,13 +18,12 @@ class NodeStatusReporterTest {
     private final ManualScheduler time = new ManualScheduler();
     private final List<String> written = new ArrayList<>();
     private boolean apiUp = true;
-    private boolean vipExists = true;
-    private final NodeStatusReporter reporter = new NodeStatusReporter("node-a", "203.0.113.1", (vip, patch) -> {
+    private final NodeStatusReporter reporter = new NodeStatusReporter("node-a", "203.0.113.1", (node, patch, whole, replace) -> {
         if (!apiUp) {
             throw new java.net.ConnectException("Connection refused");
         }
-        written.add(vip + " " + patch);
-        return vipExists;
+        assertThat(whole.getMetadata().getName()).isEqualTo(node);
+        written.add(node + " " + patch);
     }, time, time.clock(), Duration.ofSeconds(10));
 
     private VipReport report(NodeState state) {
@@ -32,12 +31,24 @@ class NodeStatusReporterTest {
     }
 
     @Test
-    void writesOurEntryOnTheWriterThreadNotTheCallers() {
+    void writesOurNodeReportOnTheWriterThreadNotTheCallers() {
         reporter.report("web", report(NodeState.MASTER));
         assertThat(written).as("nothing written by the caller").isEmpty();
         time.runDueTasks();
-        assertThat(written).singleElement().asString().startsWith("web {\"status\":{\"nodes\":{\"node-a\":{\"state\":\"MASTER\"")
+        assertThat(written).singleElement().asString().startsWith("node-a {\"spec\":{\"vips\":{\"web\":{\"state\":\"MASTER\"")
                 .contains("\"heartbeatAddress\":\"203.0.113.1\"", "\"lastUpdate\":\"2026-01-01T00:00:00Z\"");
+    }
+
+    @Test
+    void oneWritePerRefreshHoldsEveryVip() {
+        for (String vip : List.of("a", "b", "c", "d", "e")) {
+            reporter.report(vip, report(NodeState.BACKUP));
+        }
+        time.runDueTasks();
+        assertThat(written).singleElement().asString().contains("\"a\":{", "\"e\":{");
+        time.advance(Duration.ofSeconds(10));
+        assertThat(written).as("five VIPs, one refresh write").hasSize(2);
+        assertThat(written.get(1)).contains("\"a\":{", "\"e\":{");
     }
 
     @Test
@@ -71,30 +82,28 @@ class NodeStatusReporterTest {
         assertThat(written).isEmpty();
         apiUp = true;
         time.advance(Duration.ofSeconds(10));
-        assertThat(written).hasSize(2).anySatisfy(w -> assertThat(w).startsWith("web ").contains("MASTER"))
-                .anySatisfy(w -> assertThat(w).startsWith("db ").contains("BACKUP"));
+        assertThat(written).singleElement().asString().contains("\"web\":{\"state\":\"MASTER\"", "\"db\":{\"state\":\"BACKUP\"");
         assertThat(reporter.hasUnwritten()).isFalse();
     }
 
     @Test
-    void removesOurEntryWithANullAndForgetsIt() {
+    void removesAVipsEntryWithANullOnceAndThenLeavesItOut() {
         reporter.report("web", report(NodeState.BACKUP));
+        reporter.report("db", report(NodeState.BACKUP));
         time.runDueTasks();
         reporter.remove("web");
         time.runDueTasks();
-        assertThat(written.get(1)).isEqualTo("web {\"status\":{\"nodes\":{\"node-a\":null}}}");
-        time.advance(Duration.ofMinutes(1));
-        assertThat(written).hasSize(2);
+        assertThat(written.get(1)).contains("\"web\":null", "\"db\":{");
+        time.advance(Duration.ofSeconds(10));
+        assertThat(written).hasSize(3);
+        assertThat(written.get(2)).doesNotContain("web");
     }
 
     @Test
-    void stopsWritingForAVipThatIsGone() {
-        vipExists = false;
-        reporter.report("web", report(NodeState.BACKUP));
-        time.runDueTasks();
+    void removingAVipNeverReportedWritesNothing() {
+        reporter.remove("web");
         time.advance(Duration.ofMinutes(1));
-        assertThat(written).hasSize(1);
-        assertThat(reporter.writeFailures()).isZero();
+        assertThat(written).isEmpty();
     }
 
     @Test

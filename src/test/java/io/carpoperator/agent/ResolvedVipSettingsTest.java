@@ -84,7 +84,7 @@ class ResolvedVipSettingsTest {
     void anUnreadablePasswordSaysWhichSecretAndKeyAndWhy() {
         SecretKeyRef ref = new SecretKeyRef("carp-password", "password");
         assertThatThrownBy(() -> ResolvedVipSettings.password(ref, NAMESPACE, null))
-                .hasMessage("Secret 'carp-password' not found in namespace carp-system");
+                .hasMessage("Secret 'carp-password' not found in namespace carp-agents");
         assertThatThrownBy(() -> ResolvedVipSettings.password(ref, NAMESPACE, secret("carp-password", "other", "x")))
                 .hasMessage("Secret 'carp-password' has no key 'password'");
         assertThatThrownBy(() -> ResolvedVipSettings.password(ref, NAMESPACE, secret("carp-password", "password", "12345678901234567890")))

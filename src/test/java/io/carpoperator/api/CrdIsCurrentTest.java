@@ -6,22 +6,27 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** crds/ is committed so users and GitOps can apply it; it must match the Java API. */
 class CrdIsCurrentTest {
 
-    @Test
-    void committedCrdMatchesTheJavaApi() throws Exception {
-        String generated = CrdFiles.generate();
+    @ParameterizedTest
+    @ValueSource(strings = { VirtualIP.CRD_NAME, NodeReport.CRD_NAME })
+    void committedCrdMatchesTheJavaApi(String crdName) throws Exception {
+        String generated = CrdFiles.generate(crdName);
+        Path committed = CrdFiles.committed(crdName);
         if (Boolean.getBoolean("carp.updateCrds")) {
-            Files.writeString(CrdFiles.COMMITTED, generated);
-            Files.writeString(CrdFiles.DEPLOYED, generated);
+            Files.writeString(committed, generated);
+            Files.writeString(CrdFiles.deployed(crdName), generated);
         }
-        assertThat(Files.exists(CrdFiles.COMMITTED))
-                .as("%s is missing; run: mvn test -Dtest=CrdIsCurrentTest -Dcarp.updateCrds=true", CrdFiles.COMMITTED).isTrue();
-        assertThat(Files.readString(CrdFiles.COMMITTED))
-                .as("%s is stale; run: mvn test -Dtest=CrdIsCurrentTest -Dcarp.updateCrds=true", CrdFiles.COMMITTED)
+        assertThat(Files.exists(committed))
+                .as("%s is missing; run: mvn test -Dtest=CrdIsCurrentTest -Dcarp.updateCrds=true", committed).isTrue();
+        assertThat(Files.readString(committed))
+                .as("%s is stale; run: mvn test -Dtest=CrdIsCurrentTest -Dcarp.updateCrds=true", committed)
                 .isEqualTo(generated);
     }
 

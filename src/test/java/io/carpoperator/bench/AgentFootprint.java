@@ -97,7 +97,7 @@ final class AgentFootprint {
                 AgentFootprintMain.class.getName(), Integer.toString(count), Integer.toString(FOOTPRINT_FIRST_HOST),
                 node2.address(), node2.heartbeatAddress(), runDir.resolve("run").toString(), password));
         ProcessBuilder command = node1.command(argv).redirectErrorStream(true).redirectOutput(log.toFile());
-        command.environment().putAll(io.carpoperator.operator.AgentManifests.AGENT_NATIVE_ENV);
+        command.environment().putAll(io.carpoperator.agent.AgentRuntime.NATIVE_ENV);
         Process agent = node1.start(command);
         try {
             String ready = awaitLine(log, "READY", Duration.ofSeconds(120));

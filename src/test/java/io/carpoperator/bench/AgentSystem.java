@@ -1,7 +1,7 @@
 package io.carpoperator.bench;
 
 import io.carpoperator.lab.LabNode;
-import io.carpoperator.operator.AgentManifests;
+import io.carpoperator.agent.AgentRuntime;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -15,7 +15,7 @@ import java.util.List;
 final class AgentSystem extends ProcessPairSystem {
 
     static final List<String> JVM_FLAGS = List.of(System.getProperty("bench.agentJvm",
-            AgentManifests.AGENT_JVM_OPTIONS).trim().split("\\s+"));
+            AgentRuntime.JVM_OPTIONS).trim().split("\\s+"));
 
     AgentSystem(BenchPair pair) {
         super(pair, "carp-operator agent", "agent", EnumSet.allOf(Scenario.class));
@@ -43,7 +43,7 @@ final class AgentSystem extends ProcessPairSystem {
                 "--run-dir", runDir.toString(), "--name", "bench-" + vhid));
         ProcessBuilder builder = node.command(argv).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(pair.workDir().resolve("agent-" + node.name() + ".log").toFile()));
-        builder.environment().putAll(AgentManifests.AGENT_NATIVE_ENV);
+        builder.environment().putAll(AgentRuntime.NATIVE_ENV);
         return node.start(builder);
     }
 

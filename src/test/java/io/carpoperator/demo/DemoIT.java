@@ -53,6 +53,8 @@ class DemoIT {
         String output = demo.output();
 
         assertThat(demo.process.exitValue()).as(output).isZero();
+        assertThat(output).as("one node's agent cannot write another node's report")
+                .containsPattern("carp demo: node2's agent tried to write node1's NodeReport: refused \\(403 .*node node2 may write only its own NodeReport, not node1");
         Map<String, Row> rows = summary(output);
         assertThat(rows.keySet()).as(output).containsExactly("election", "kill", "link", "isolation", "recovery", "handover", "invalid");
         rows.values().forEach(row -> assertThat(row.reached()).as("%s reached its expected state\n%s", row.step(), output).isTrue());
@@ -75,6 +77,8 @@ class DemoIT {
             assertThat(get(api + "/apis/carp-operator.io/v1alpha1")).contains("\"shortNames\":[\"vip\"]");
             assertThat(get(api + "/apis/carp-operator.io/v1alpha1/virtualips/carp99")).contains("\"master\":\"node1\"")
                     .contains("\"phase\":\"Ready\"");
+            assertThat(get(api + "/apis/carp-operator.io/v1alpha1/nodereports/node1")).as("node1's own report")
+                    .contains("\"carp99\"").contains("\"state\":\"MASTER\"");
             Optional<Path> kubectl = DemoApiServerTest.findKubectl();
             if (kubectl.isPresent()) {
                 Path kubeconfig = Path.of(find(KUBECONFIG, output));

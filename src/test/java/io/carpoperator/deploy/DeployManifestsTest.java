@@ -7,6 +7,8 @@ import io.carpoperator.api.SpecValidator;
 import io.carpoperator.api.VirtualIP;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesList;
+import io.carpoperator.agent.AgentRuntime;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
@@ -55,46 +57,100 @@ class DeployManifestsTest {
     }
 
     @Test
-    void baseHoldsNamespaceCrdOperatorAndItsRbac() throws IOException {
-        List<String> kinds = render(DEPLOY).stream().map(HasMetadata::getKind).toList();
-        assertThat(kinds).containsExactlyInAnyOrder("Namespace", "CustomResourceDefinition", "ServiceAccount", "ClusterRole",
-                "ClusterRoleBinding", "Role", "RoleBinding", "Deployment");
+    void baseHoldsTheCrdsTheOperatorAndTheAgentsEachWithItsRbac() throws IOException {
+        List<String> kinds = render(DEPLOY).stream().map(o -> o.getKind() + " " + o.getMetadata().getName()).toList();
+        assertThat(kinds).containsExactlyInAnyOrder(
+                "CustomResourceDefinition virtualips.carp-operator.io", "CustomResourceDefinition nodereports.carp-operator.io",
+                "Namespace carp-system", "ServiceAccount carp-operator", "ClusterRole carp-operator", "ClusterRoleBinding carp-operator",
+                "Role carp-operator", "RoleBinding carp-operator", "Role carp-operator", "RoleBinding carp-operator",
+                "Role carp-operator-events", "RoleBinding carp-operator-events", "Deployment carp-operator",
+                "Namespace carp-agents", "ServiceAccount carp-agent", "Role carp-agent", "RoleBinding carp-agent",
+                "ClusterRole carp-agent", "ClusterRoleBinding carp-agent", "DaemonSet carp-agent",
+                "ValidatingAdmissionPolicy carp-agent-writes-only-its-node-report",
+                "ValidatingAdmissionPolicyBinding carp-agent-writes-only-its-node-report");
+        assertThat(render(DEPLOY)).filteredOn(o -> !List.of("CustomResourceDefinition", "Namespace", "ClusterRole", "ClusterRoleBinding",
+                "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding").contains(o.getKind()))
+                .as("every namespaced object names its namespace").allSatisfy(o -> assertThat(o.getMetadata().getNamespace()).isNotBlank());
     }
 
     @Test
-    void deployedCrdIsTheCommittedOne() throws IOException {
-        assertThat(Files.readString(CrdFiles.DEPLOYED))
-                .as("deploy/base/crd must be a copy of crds/; run: mvn test -Dtest=CrdIsCurrentTest -Dcarp.updateCrds=true")
-                .isEqualTo(Files.readString(CrdFiles.COMMITTED));
+    void deployedCrdsAreTheCommittedOnes() throws IOException {
+        for (String crd : CrdFiles.CRDS.keySet()) {
+            assertThat(Files.readString(CrdFiles.deployed(crd)))
+                    .as("deploy/base/crd must be a copy of crds/; run: mvn test -Dtest=CrdIsCurrentTest -Dcarp.updateCrds=true")
+                    .isEqualTo(Files.readString(CrdFiles.committed(crd)));
+        }
     }
 
     @Test
-    void operatorRbacHasNoWildcardsAndOnlyReadsSecrets() throws IOException {
-        List<HasMetadata> objects = render(DEPLOY);
-        List<PolicyRule> rules = new ArrayList<>(one(objects, ClusterRole.class, "carp-operator").getRules());
-        rules.addAll(one(objects, Role.class, "carp-operator").getRules());
-        assertThat(rules).allSatisfy(rule -> {
-            assertThat(rule.getVerbs()).doesNotContain("*", "deletecollection", "escalate", "impersonate");
+    void rbacHasNoWildcardsAndNoEscalatingVerbs() throws IOException {
+        List<PolicyRule> rules = new ArrayList<>();
+        for (HasMetadata object : render(DEPLOY)) {
+            if (object instanceof ClusterRole role) {
+                rules.addAll(role.getRules());
+            } else if (object instanceof Role role) {
+                rules.addAll(role.getRules());
+            }
+        }
+        assertThat(rules).isNotEmpty().allSatisfy(rule -> {
+            assertThat(rule.getVerbs()).doesNotContain("*", "deletecollection", "escalate", "impersonate", "bind");
             assertThat(rule.getResources()).doesNotContain("*");
             assertThat(rule.getApiGroups()).doesNotContain("*");
-            if (rule.getResources().contains("secrets")) {
-                assertThat(rule.getVerbs()).containsOnly("get", "list", "watch");
-            }
         });
     }
 
     @Test
-    void operatorMayCreateEverythingItManagesForTheAgents() throws IOException {
+    void everyGrantIsListedAndNoMore() throws IOException {
+        List<String> triples = RbacTriples.of(render(DEPLOY));
+        System.out.println("RBAC (subject | verb | resource [in namespace] [names]):");
+        triples.forEach(t -> System.out.println("  " + t));
+        assertThat(triples).containsExactlyElementsOf(RbacTriples.EXPECTED);
+    }
+
+    @Test
+    void theOperatorCannotCreateWorkloadsOrRbacAndWritesOnlyTheAgentsInputs() throws IOException {
+        List<String> operator = RbacTriples.of(render(DEPLOY)).stream().filter(t -> t.startsWith("carp-system/carp-operator ")).toList();
+        assertThat(operator).noneMatch(t -> t.matches(".*\\| (create|update|patch|delete) \\| (daemonsets|deployments|pods|"
+                + "serviceaccounts|roles|rolebindings|clusterroles|clusterrolebindings)\\b.*"));
+        assertThat(operator).filteredOn(t -> t.contains("| secrets") && !t.contains("| get |") && !t.contains("| list |") && !t.contains("| watch |"))
+                .as("writes Secrets only in the agents' namespace (the password copies)").allMatch(t -> t.contains("in carp-agents"));
+    }
+
+    @Test
+    void agentsReadOnlyTheirNamespaceAndWriteOnlyNodeReports() throws IOException {
+        List<String> agent = RbacTriples.of(render(DEPLOY)).stream().filter(t -> t.startsWith("carp-agents/carp-agent ")).toList();
+        assertThat(agent).isNotEmpty().allSatisfy(t -> {
+            if (t.contains("| secrets") || t.contains("| configmaps")) {
+                assertThat(t).matches(".*\\| (get|list|watch) \\|.* in carp-agents");
+            } else {
+                assertThat(t).contains("| carp-operator.io/nodereports");
+            }
+        });
+        assertThat(agent).noneMatch(t -> t.contains("virtualips"));
+    }
+
+    @Test
+    void theAgentsRunInAPrivilegedNamespaceWithOnlyTheCapabilitiesTheyNeed() throws IOException {
         List<HasMetadata> objects = render(DEPLOY);
-        var cluster = one(objects, ClusterRole.class, "carp-operator").getRules();
-        var namespaced = one(objects, Role.class, "carp-operator").getRules();
-        assertThat(allows(cluster, "rbac.authorization.k8s.io", "clusterroles", "create")).isTrue();
-        assertThat(allows(cluster, "rbac.authorization.k8s.io", "clusterrolebindings", "update")).isTrue();
-        assertThat(allows(namespaced, "apps", "daemonsets", "update")).isTrue();
-        assertThat(allows(namespaced, "", "serviceaccounts", "create")).isTrue();
-        assertThat(allows(namespaced, "rbac.authorization.k8s.io", "roles", "create")).isTrue();
-        assertThat(allows(namespaced, "coordination.k8s.io", "leases", "update")).as("leader election").isTrue();
-        assertThat(allows(cluster, "carp-operator.io", "virtualips/status", "patch")).isTrue();
+        assertThat(one(objects, io.fabric8.kubernetes.api.model.Namespace.class, "carp-agents").getMetadata().getLabels())
+                .containsEntry("pod-security.kubernetes.io/enforce", "privileged");
+        assertThat(one(objects, io.fabric8.kubernetes.api.model.Namespace.class, "carp-system").getMetadata().getLabels())
+                .containsEntry("pod-security.kubernetes.io/enforce", "restricted");
+        DaemonSet agents = one(objects, DaemonSet.class, "carp-agent");
+        assertThat(agents.getMetadata().getNamespace()).isEqualTo("carp-agents");
+        var pod = agents.getSpec().getTemplate().getSpec();
+        assertThat(pod.getHostNetwork()).isTrue();
+        assertThat(pod.getServiceAccountName()).isEqualTo("carp-agent");
+        var container = pod.getContainers().get(0);
+        assertThat(container.getArgs()).containsExactly("agent");
+        assertThat(container.getSecurityContext().getCapabilities().getAdd()).containsExactlyInAnyOrder("NET_ADMIN", "NET_RAW");
+        assertThat(container.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+        assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+        assertThat(container.getSecurityContext().getPrivileged()).isFalse();
+        var env = container.getEnv().stream().filter(e -> e.getValue() != null)
+                .collect(java.util.stream.Collectors.toMap(e -> e.getName(), e -> e.getValue()));
+        assertThat(env).as("the benchmarks start the agent the same way").containsEntry("JAVA_OPTS", AgentRuntime.JVM_OPTIONS)
+                .containsAllEntriesOf(AgentRuntime.NATIVE_ENV);
     }
 
     @Test
@@ -131,7 +187,8 @@ class DeployManifestsTest {
         String output = new String(process.getInputStream().readAllBytes());
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).as(output).isZero();
-        assertThat(output).contains("kind: Deployment").contains("namespace: carp-system").contains("image: carp-operator:0.1.0");
+        assertThat(output).contains("kind: Deployment").contains("namespace: carp-system").contains("namespace: carp-agents")
+                .contains("image: carp-operator:0.1.0");
     }
 
     @Test
@@ -141,7 +198,7 @@ class DeployManifestsTest {
         String output = new String(process.getInputStream().readAllBytes());
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).as(output).isZero();
-        assertThat(output).contains("imagePullPolicy: Never").contains("CARP_AGENT_IMAGE_PULL_POLICY");
+        assertThat(output).contains("imagePullPolicy: Never").doesNotContain("imagePullPolicy: IfNotPresent");
     }
 
     private static boolean onPath(String command) {
@@ -151,11 +208,6 @@ class DeployManifestsTest {
             }
         }
         return false;
-    }
-
-    private static boolean allows(List<PolicyRule> rules, String group, String resource, String verb) {
-        return rules.stream().anyMatch(r -> r.getApiGroups().contains(group) && r.getResources().contains(resource)
-                && r.getVerbs().contains(verb) && (r.getResourceNames() == null || r.getResourceNames().isEmpty() || !verb.equals("create")));
     }
 
     /** Seen on the operator's /q/metrics (JOSDK's Micrometer metrics through QOSDK) with a VirtualIP reconciled. */

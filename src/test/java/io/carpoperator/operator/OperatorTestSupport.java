@@ -2,12 +2,16 @@ package io.carpoperator.operator;
 
 import static org.awaitility.Awaitility.await;
 
+import io.carpoperator.api.AgentConfig;
+import io.carpoperator.api.NodeReport;
 import io.carpoperator.api.NodeState;
+import io.carpoperator.api.NodeStatus;
 import io.carpoperator.api.SecretKeyRef;
 import io.carpoperator.api.Timestamps;
 import io.carpoperator.api.VirtualIP;
 import io.carpoperator.api.VirtualIPSpec;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -25,27 +29,59 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
-/** Builds the cluster the operator ITs run against and plays the agents' part by patching node entries. */
+/** Builds the cluster the operator ITs run against and plays the agents' part by writing their NodeReports. */
 final class OperatorTestSupport {
     static final String NAMESPACE = "carp-system";
+    static final String AGENT_NAMESPACE = "carp-agents";
     static final String SECRET = "carp-password";
     static final String KEY = "password";
     static final Duration TIMEOUT = Duration.ofSeconds(15);
 
     private final KubernetesClient client;
+    /** The agents' side: each node's entries per VirtualIP, as that node's NodeReport holds them. */
+    private final Map<String, Map<String, NodeStatus>> reports;
 
     OperatorTestSupport(KubernetesClient client) {
+        this(client, new TreeMap<>());
+    }
+
+    private OperatorTestSupport(KubernetesClient client, Map<String, Map<String, NodeStatus>> reports) {
         this.client = client;
+        this.reports = reports;
+    }
+
+    /**
+     * A started operator of our own on {@code client}, the way the demo builds one: for tests that stop Quarkus' operator
+     * (QOSDK closes its client on stop) and start another, e.g. to see what a fresh start makes of the store.
+     */
+    static io.javaoperatorsdk.operator.Operator startOperator(KubernetesClient client, OperatorSettings settings) {
+        java.time.Clock clock = java.time.Clock.systemUTC();
+        var operator = new io.javaoperatorsdk.operator.Operator(o -> o.withKubernetesClient(client).withUseSSAToPatchPrimaryResource(false)
+                .withCloseClientOnStop(false));
+        operator.register(new VirtualIPReconciler(settings, client, new VhidRegistry(), new StatusWriter(client),
+                new EventRecorder(client, clock), clock));
+        operator.start();
+        return operator;
+    }
+
+    /** The same simulated agents, writing through another client (e.g. after an operator restart closed the first). */
+    OperatorTestSupport using(KubernetesClient other) {
+        return new OperatorTestSupport(other, reports);
     }
 
     void createNodesAndSecret() {
-        for (String name : new String[] { "node-a", "node-b", "node-c" }) {
+        String[] names = { "node-a", "node-b", "node-c" };
+        for (int i = 0; i < names.length; i++) {
+            String name = names[i];
             if (client.nodes().withName(name).get() == null) {
                 client.nodes().resource(new NodeBuilder().withNewMetadata().withName(name)
-                        .withLabels(Map.of("carp-operator.io/vip", name.equals("node-c") ? "no" : "yes")).endMetadata().build()).create();
+                        .withLabels(Map.of("carp-operator.io/vip", name.equals("node-c") ? "no" : "yes")).endMetadata()
+                        .withNewStatus().addNewAddress().withType("InternalIP").withAddress("203.0.113." + (11 + i)).endAddress().endStatus()
+                        .build()).create();
             }
         }
         putSecret(SECRET, KEY, "s3cret");
@@ -148,25 +184,66 @@ final class OperatorTestSupport {
                 .orElseThrow(() -> new AssertionError("no condition " + type + " in " + vip.getStatus().conditions));
     }
 
-    /** What an agent writes: a JSON merge patch of its own entry on the status subresource. */
+    /** What an agent writes: its node's whole NodeReport, holding its entry for every VirtualIP it runs. */
     void report(String vip, String node, NodeState state, Instant at) {
         report(vip, node, state, at, at);
     }
 
     /** A refresh keeps {@code since} (when the state began) and moves {@code lastUpdate}, as agents do. */
     void report(String vip, String node, NodeState state, Instant since, Instant at) {
-        String body = "{\"status\":{\"nodes\":{\"" + node + "\":{\"state\":\"" + state + "\",\"since\":\"" + Timestamps.formatMillis(since)
-                + "\",\"reason\":\"test says " + state + "\",\"lastUpdate\":\"" + Timestamps.formatMillis(at) + "\"}}}}";
-        client.resources(VirtualIP.class).withName(vip).subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE), body);
+        NodeStatus entry = new NodeStatus(state, Timestamps.formatMillis(at));
+        entry.since = Timestamps.formatMillis(since);
+        entry.reason = "test says " + state;
+        report(vip, node, entry);
+    }
+
+    void report(String vip, String node, NodeStatus entry) {
+        synchronized (reports) {
+            reports.computeIfAbsent(node, n -> new TreeMap<>()).put(vip, entry);
+            write(node);
+        }
     }
 
     void report(String vip, String node, NodeState state) {
         report(vip, node, state, Instant.now());
     }
 
+    /** The node's agent stopped the VIP: its entry leaves the node's report. */
     void release(String vip, String node) {
-        client.resources(VirtualIP.class).withName(vip).subresource("status")
-                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"status\":{\"nodes\":{\"" + node + "\":null}}}");
+        synchronized (reports) {
+            Map<String, NodeStatus> entries = reports.get(node);
+            if (entries != null && entries.remove(vip) != null) {
+                write(node);
+            }
+        }
+    }
+
+    /** Writes every node's report again, unchanged but for lastUpdate: what live agents do every refresh interval. */
+    void refreshAll() {
+        synchronized (reports) {
+            reports.keySet().forEach(this::write);
+        }
+    }
+
+    /** Refreshes every node's report each {@code interval} until closed, as live agents would. */
+    AutoCloseable keepRefreshing(Duration interval) {
+        var timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        timer.scheduleWithFixedDelay(() -> {
+            try {
+                refreshAll();
+            } catch (RuntimeException e) {
+                // the API is being restarted in some tests; the next refresh catches up
+            }
+        }, interval.toMillis(), interval.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        return timer::shutdownNow;
+    }
+
+    private void write(String node) {
+        NodeReport report = new NodeReport();
+        report.getMetadata().setName(node);
+        report.getSpec().vips = new TreeMap<>(reports.get(node));
+        report.getSpec().lastUpdate = Timestamps.formatMillis(Instant.now());
+        client.resources(NodeReport.class).resource(report).createOr(r -> r.update());
     }
 
     boolean hasEvent(String vip, String type, String reason) {
@@ -175,13 +252,19 @@ final class OperatorTestSupport {
     }
 
     void deleteAllAndWait() {
+        synchronized (reports) {
+            reports.clear();
+        }
+        client.resources(NodeReport.class).delete();
         for (VirtualIP vip : client.resources(VirtualIP.class).list().getItems()) {
-            String name = vip.getMetadata().getName();
-            if (vip.getStatus() != null && vip.getStatus().nodes != null) {
-                vip.getStatus().nodes.keySet().forEach(node -> release(name, node));
-            }
-            client.resources(VirtualIP.class).withName(name).delete();
+            client.resources(VirtualIP.class).withName(vip.getMetadata().getName()).delete();
         }
         await().atMost(TIMEOUT).until(() -> client.resources(VirtualIP.class).list().getItems().isEmpty());
+    }
+
+    /** The operator-owned agent configuration of a VirtualIP, as the agents read it, or null. */
+    AgentConfig agentConfig(String vip) {
+        ConfigMap config = client.configMaps().inNamespace(AGENT_NAMESPACE).withName(vip).get();
+        return config == null ? null : client.getKubernetesSerialization().unmarshal(config.getData().get(AgentConfig.DATA_KEY), AgentConfig.class);
     }
 }

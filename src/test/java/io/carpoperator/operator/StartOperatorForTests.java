@@ -18,8 +18,10 @@ import java.nio.file.Files;
 public class StartOperatorForTests {
 
     void start(@Observes StartupEvent event, KubernetesClient client, Operator operator) throws IOException {
-        var crd = client.getKubernetesSerialization().unmarshal(Files.readString(CrdFiles.COMMITTED), CustomResourceDefinition.class);
-        client.apiextensions().v1().customResourceDefinitions().resource(crd).createOr(r -> r.update());
+        for (String name : CrdFiles.CRDS.keySet()) {
+            var crd = client.getKubernetesSerialization().unmarshal(Files.readString(CrdFiles.committed(name)), CustomResourceDefinition.class);
+            client.apiextensions().v1().customResourceDefinitions().resource(crd).createOr(r -> r.update());
+        }
         operator.start();
     }
 }

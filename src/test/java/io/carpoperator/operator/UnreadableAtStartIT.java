@@ -15,7 +15,6 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
-import java.time.Clock;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -48,12 +47,7 @@ class UnreadableAtStartIT {
             var cluster = new OperatorTestSupport(fresh);
             cluster.createNodesAndSecret();
             cluster.createRaw(VirtualIPReconcilerIT.FROM_THE_FUTURE);
-            Clock clock = Clock.systemUTC();
-            var started = new Operator(o -> o.withKubernetesClient(fresh).withUseSSAToPatchPrimaryResource(false)
-                    .withCloseClientOnStop(false));
-            started.register(new VirtualIPReconciler(settings, new AgentInfrastructure(fresh, settings, clock), new VhidRegistry(),
-                    new StatusWriter(fresh), new EventRecorder(fresh, clock), clock));
-            started.start();
+            var started = OperatorTestSupport.startOperator(fresh, settings);
             try {
                 VirtualIP bad = cluster.awaitStatus("from-the-future", v -> v.getStatus().phase == Phase.Invalid);
                 assertThat(condition(bad, ConditionTypes.VALID).getMessage()).contains("spec.vhid: \"five\" is not an integer");

@@ -6,20 +6,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
+import io.carpoperator.api.AgentConfig;
 import io.carpoperator.api.ConditionTypes;
 import io.carpoperator.api.IsolationSpec;
 import io.carpoperator.api.NodeState;
+import io.carpoperator.api.NodeStatus;
 import io.carpoperator.api.Phase;
 import io.carpoperator.api.ProbeType;
 import io.carpoperator.api.SecretKeyRef;
 import io.carpoperator.api.VirtualIP;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
-import io.fabric8.kubernetes.api.model.ServiceAccount;
-import io.fabric8.kubernetes.api.model.apps.DaemonSet;
-import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
-import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
-import io.fabric8.kubernetes.api.model.rbac.Role;
-import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
@@ -58,7 +55,7 @@ public class VirtualIPReconcilerIT {
     }
 
     @Test
-    void createsTheAgentDaemonSetWithLeastPrivilegeAndAllocatesAVhid() {
+    void allocatesAVhidAndPublishesTheAgentsConfigurationAndPasswordCopyInTheAgentsNamespace() {
         cluster.create(vip("web", "198.51.100.10/24"));
         VirtualIP vip = cluster.awaitStatus("web", v -> v.getStatus().phase == Phase.Pending);
         assertThat(vip.getStatus().vhid).isEqualTo(1);
@@ -68,28 +65,53 @@ public class VirtualIPReconcilerIT {
         assertThat(vip.getStatus().resolved.nodes).extracting(n -> n.name).containsExactly("node-a", "node-b", "node-c");
         assertThat(vip.getMetadata().getFinalizers()).isNotEmpty();
 
-        String ns = OperatorTestSupport.NAMESPACE;
-        DaemonSet ds = client.apps().daemonSets().inNamespace(ns).withName(AgentManifests.NAME).get();
-        assertThat(ds).isNotNull();
-        var pod = ds.getSpec().getTemplate().getSpec();
-        assertThat(pod.getHostNetwork()).isTrue();
-        assertThat(pod.getServiceAccountName()).isEqualTo(AgentManifests.NAME);
-        var container = pod.getContainers().get(0);
-        assertThat(container.getArgs()).containsExactly("agent");
-        assertThat(container.getSecurityContext().getCapabilities().getAdd()).containsExactlyInAnyOrder("NET_ADMIN", "NET_RAW");
-        assertThat(container.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
-        assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
-        assertThat(container.getSecurityContext().getPrivileged()).isFalse();
-        assertThat(client.resources(ServiceAccount.class).inNamespace(ns).withName(AgentManifests.NAME).get()).isNotNull();
-        assertThat(client.resources(Role.class).inNamespace(ns).withName(AgentManifests.NAME).get().getRules())
-                .singleElement().satisfies(r -> {
-                    assertThat(r.getResources()).containsExactly("secrets");
-                    assertThat(r.getVerbs()).containsExactly("get", "list", "watch");
-                });
-        assertThat(client.resources(RoleBinding.class).inNamespace(ns).withName(AgentManifests.NAME).get()).isNotNull();
-        assertThat(client.resources(ClusterRole.class).withName(AgentManifests.NAME).get().getRules())
-                .allSatisfy(r -> assertThat(r.getVerbs()).doesNotContain("create", "update", "delete", "*"));
-        assertThat(client.resources(ClusterRoleBinding.class).withName(AgentManifests.NAME).get()).isNotNull();
+        await().atMost(OperatorTestSupport.TIMEOUT).until(() -> cluster.agentConfig("web") != null);
+        AgentConfig config = cluster.agentConfig("web");
+        assertThat(config.resolved.address).isEqualTo("198.51.100.10/24");
+        assertThat(config.resolved.vhid).isEqualTo(1);
+        assertThat(config.resolved.passwordSecretRef.name).as("the copy in the agents' namespace, not the user's Secret").isEqualTo("web");
+        assertThat(config.nodes).containsOnlyKeys("node-a", "node-b", "node-c");
+        Secret copy = client.secrets().inNamespace(OperatorTestSupport.AGENT_NAMESPACE).withName("web").get();
+        assertThat(copy.getData()).containsOnlyKeys("password");
+        assertThat(new String(java.util.Base64.getDecoder().decode(copy.getData().get("password")))).isEqualTo("s3cret");
+        assertThat(client.apps().daemonSets().inAnyNamespace().list().getItems()).as("the DaemonSet ships in deploy/").isEmpty();
+    }
+
+    @Test
+    void peersComeFromTheNodesReportsWhenInsideTheVipSubnetAndHeartbeatsFromTheNodeObjects() {
+        cluster.create(vip("peers", "198.51.100.15/24"));
+        cluster.awaitStatus("peers", v -> v.getStatus().resolved != null);
+        NodeStatus a = new NodeStatus(NodeState.MASTER, null);
+        a.address = "198.51.100.2";
+        NodeStatus b = new NodeStatus(NodeState.BACKUP, null);
+        b.address = "192.0.2.66"; // a node's claim outside the VIP's subnet is not passed on to the others
+        cluster.report("peers", "node-a", a);
+        cluster.report("peers", "node-b", b);
+        await().atMost(OperatorTestSupport.TIMEOUT).until(() -> {
+            AgentConfig config = cluster.agentConfig("peers");
+            return config != null && config.nodes.get("node-a") != null && "198.51.100.2".equals(config.nodes.get("node-a").address);
+        });
+        AgentConfig config = cluster.agentConfig("peers");
+        assertThat(config.nodes.get("node-b").address).isNull();
+        assertThat(config.nodes.get("node-a").heartbeatAddress).as("the Node object's InternalIP").isEqualTo("203.0.113.11");
+    }
+
+    @Test
+    void aRefreshThatChangesNothingWritesNothing() throws Exception {
+        cluster.create(vip("quiet", "198.51.100.16/24"));
+        cluster.awaitStatus("quiet", v -> v.getStatus().resolved != null);
+        cluster.report("quiet", "node-a", NodeState.MASTER);
+        cluster.report("quiet", "node-b", NodeState.BACKUP);
+        cluster.report("quiet", "node-c", NodeState.BACKUP);
+        VirtualIP ready = cluster.awaitStatus("quiet", v -> v.getStatus().phase == Phase.Ready);
+        String version = ready.getMetadata().getResourceVersion();
+        for (int i = 0; i < 5; i++) {
+            Thread.sleep(300);
+            cluster.refreshAll();
+        }
+        Thread.sleep(500);
+        assertThat(cluster.get("quiet").getMetadata().getResourceVersion()).as("five refreshes of three nodes, no VirtualIP write")
+                .isEqualTo(version);
     }
 
     @Test
@@ -208,7 +230,7 @@ public class VirtualIPReconcilerIT {
         assertThat(after.getStatus().master).isEqualTo("node-a");
         assertThat(after.getStatus().vhid).isEqualTo(before.getStatus().vhid);
         assertThat(condition(after, ConditionTypes.VALID).getMessage()).contains("agents keep running the last valid configuration");
-        assertThat(client.apps().daemonSets().inNamespace(OperatorTestSupport.NAMESPACE).withName(AgentManifests.NAME).get()).isNotNull();
+        assertThat(cluster.agentConfig("edited").resolved.address).as("agents keep their input").isEqualTo("198.51.100.60/24");
     }
 
     @Test
@@ -241,10 +263,13 @@ public class VirtualIPReconcilerIT {
         assertThat(condition(isolated, ConditionTypes.ISOLATED).getMessage()).startsWith("node-a is isolated");
         await().atMost(OperatorTestSupport.TIMEOUT).until(() -> cluster.hasEvent("agg", "Warning", "NodesIsolated"));
 
-        cluster.report("agg", "node-a", NodeState.BACKUP, Instant.now().minusSeconds(120));
-        VirtualIP degraded = cluster.awaitStatus("agg", v -> v.getStatus().phase == Phase.Degraded
-                && "StaleNodes".equals(condition(v, ConditionTypes.DEGRADED).getReason()));
-        assertThat(condition(degraded, ConditionTypes.DEGRADED).getMessage()).contains("node-a");
+        // node-a falls silent (its last report even claims a far future): stale by the operator's receive time
+        cluster.report("agg", "node-a", NodeState.BACKUP, Instant.now().plusSeconds(3600));
+        VirtualIP degraded = cluster.awaitStatus("agg", v -> {
+            cluster.report("agg", "node-b", NodeState.MASTER, Instant.now().minusSeconds(1), Instant.now()); // node-b keeps refreshing
+            return v.getStatus().phase == Phase.Degraded && "StaleNodes".equals(condition(v, ConditionTypes.DEGRADED).getReason());
+        });
+        assertThat(condition(degraded, ConditionTypes.DEGRADED).getMessage()).contains("node-a").doesNotContain("node-b");
     }
 
     /** VirtualIPs as raw objects, for writing what the typed client could not express. */
@@ -355,14 +380,12 @@ public class VirtualIPReconcilerIT {
     }
 
     @Test
-    void theAgentDaemonSetGoesWithTheLastVirtualIP() {
+    void theAgentsConfigurationGoesWithItsVirtualIP() {
         cluster.create(vip("only", "198.51.100.120/24"));
-        await().atMost(OperatorTestSupport.TIMEOUT).until(() -> client.apps().daemonSets()
-                .inNamespace(OperatorTestSupport.NAMESPACE).withName(AgentManifests.NAME).get() != null);
-        cluster.deleteAllAndWait();
-        await().atMost(OperatorTestSupport.TIMEOUT).until(() -> client.apps().daemonSets()
-                .inNamespace(OperatorTestSupport.NAMESPACE).withName(AgentManifests.NAME).get() == null);
-        assertThat(client.resources(ClusterRole.class).withName(AgentManifests.NAME).get()).isNull();
+        await().atMost(OperatorTestSupport.TIMEOUT).until(() -> cluster.agentConfig("only") != null);
+        client.resources(VirtualIP.class).withName("only").delete();
+        await().atMost(OperatorTestSupport.TIMEOUT).until(() -> cluster.agentConfig("only") == null
+                && client.secrets().inNamespace(OperatorTestSupport.AGENT_NAMESPACE).withName("only").get() == null);
     }
 
     private static IsolationSpec isolation(VirtualIP vip) {

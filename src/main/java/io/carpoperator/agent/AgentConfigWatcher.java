@@ -1,7 +1,7 @@
 package io.carpoperator.agent;
 
-import io.carpoperator.api.ResolvedConfig;
-import io.carpoperator.api.VirtualIP;
+import io.carpoperator.api.AgentConfig;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -23,12 +23,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
- * Watches VirtualIPs (cluster-wide) and the Secrets of the agent's namespace with informers, and after each change
- * brings the running VIPs in line on one thread: {@link DesiredVips} decides, {@link VipSetReconciler} diffs,
- * {@link RunningVips} acts. The informer caches outlive an API outage, so an outage stops nothing.
+ * Watches the operator-owned ConfigMaps and password copies of the agents' namespace (nothing else: no VirtualIP, no
+ * other node's report, so a status change elsewhere costs this agent no event) and after each change brings the
+ * running VIPs in line on one thread: {@link DesiredVips} decides, {@link VipSetReconciler} diffs, {@link RunningVips}
+ * acts. The informer caches outlive an API outage, so an outage stops nothing.
  */
-public final class VirtualIPWatcher implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(VirtualIPWatcher.class);
+public final class AgentConfigWatcher implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(AgentConfigWatcher.class);
     /** Re-examines every VIP from the local caches now and then, so a data plane that failed to start is retried. */
     static final Duration FULL_PASS_INTERVAL = Duration.ofSeconds(30);
 
@@ -42,10 +43,10 @@ public final class VirtualIPWatcher implements AutoCloseable {
     private final AtomicBoolean queued = new AtomicBoolean();
     /** The reason last logged per VIP that keeps its configuration, so each reason is logged once. */
     private final Map<String, String> keepReasons = new HashMap<>();
-    private SharedIndexInformer<VirtualIP> vips;
+    private SharedIndexInformer<ConfigMap> configs;
     private SharedIndexInformer<Secret> secrets;
 
-    VirtualIPWatcher(KubernetesClient client, AgentSettings settings, RunningVips running) {
+    AgentConfigWatcher(KubernetesClient client, AgentSettings settings, RunningVips running) {
         this.client = client;
         this.settings = settings;
         this.desiredVips = new DesiredVips(settings);
@@ -59,15 +60,15 @@ public final class VirtualIPWatcher implements AutoCloseable {
 
     /** Starts the informers without waiting for the API server: the agent must come up while it is unreachable. */
     void start() {
-        vips = client.resources(VirtualIP.class).runnableInformer(0);
-        vips.exceptionHandler(this::retry);
-        vips.addEventHandler(handler(vip -> markDirty(vip.getMetadata().getName())));
-        secrets = client.secrets().inNamespace(settings.namespace()).runnableInformer(0);
+        configs = client.configMaps().inNamespace(settings.namespace()).withLabel(AgentConfig.VIP_LABEL).runnableInformer(0);
+        configs.exceptionHandler(this::retry);
+        configs.addEventHandler(handler(config -> markDirty(config.getMetadata().getName())));
+        secrets = client.secrets().inNamespace(settings.namespace()).withLabel(AgentConfig.VIP_LABEL).runnableInformer(0);
         secrets.exceptionHandler(this::retry);
-        secrets.addEventHandler(handler(this::secretChanged));
-        CompletableFuture.allOf(vips.start().toCompletableFuture(), secrets.start().toCompletableFuture())
+        secrets.addEventHandler(handler(secret -> markDirty(secret.getMetadata().getName())));
+        CompletableFuture.allOf(configs.start().toCompletableFuture(), secrets.start().toCompletableFuture())
                 .thenRun(() -> {
-                    LOG.infof("node %s: watching VirtualIPs and the Secrets of namespace %s", settings.nodeName(), settings.namespace());
+                    LOG.infof("node %s: watching the VirtualIP configurations of namespace %s", settings.nodeName(), settings.namespace());
                     requestFullPass();
                 });
         reconciler.scheduleWithFixedDelay(this::requestFullPass, FULL_PASS_INTERVAL.toMillis(), FULL_PASS_INTERVAL.toMillis(),
@@ -76,7 +77,7 @@ public final class VirtualIPWatcher implements AutoCloseable {
 
     /** Both caches hold a complete list (once true, stays true through outages). */
     public boolean hasSynced() {
-        return vips != null && secrets != null && vips.hasSynced() && secrets.hasSynced();
+        return configs != null && secrets != null && configs.hasSynced() && secrets.hasSynced();
     }
 
     /** Stops the informers and the reconciler thread; running VIPs are left alone (see {@link RunningVips#stopAll}). */
@@ -90,8 +91,8 @@ public final class VirtualIPWatcher implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (vips != null) {
-            vips.stop();
+        if (configs != null) {
+            configs.stop();
         }
         if (secrets != null) {
             secrets.stop();
@@ -102,16 +103,6 @@ public final class VirtualIPWatcher implements AutoCloseable {
         LOG.warnf("node %s: watching %s failed (%s); retrying, running VIPs are not affected", settings.nodeName(),
                 started ? "the API server" : "the API server at start", error.getMessage());
         return true;
-    }
-
-    private void secretChanged(Secret secret) {
-        String name = secret.getMetadata().getName();
-        for (VirtualIP vip : vips.getStore().list()) {
-            ResolvedConfig resolved = vip.getStatus() == null ? null : vip.getStatus().resolved;
-            if (resolved != null && resolved.passwordSecretRef != null && name.equals(resolved.passwordSecretRef.name)) {
-                markDirty(vip.getMetadata().getName());
-            }
-        }
     }
 
     private void markDirty(String name) {
@@ -141,7 +132,7 @@ public final class VirtualIPWatcher implements AutoCloseable {
         }
         Set<String> names = new TreeSet<>();
         if (fullPass.getAndSet(false)) {
-            vips.getStore().list().forEach(vip -> names.add(vip.getMetadata().getName()));
+            configs.getStore().list().forEach(config -> names.add(config.getMetadata().getName()));
             names.addAll(running.settings().keySet());
             dirty.clear();
         } else {
@@ -157,10 +148,8 @@ public final class VirtualIPWatcher implements AutoCloseable {
             Map<String, String> ownAddresses = running.ownAddresses();
             Map<String, DesiredVip> desired = new HashMap<>();
             for (String name : names) {
-                VirtualIP vip = vips.getStore().getByKey(name);
-                if (vip != null) {
-                    desired.put(name, desiredFor(vip, ownAddresses.get(name)));
-                }
+                ConfigMap config = configs.getStore().getByKey(settings.namespace() + "/" + name);
+                desired.put(name, desiredFor(name, config, ownAddresses.get(name)));
             }
             List<VipAction> actions = VipSetReconciler.plan(desired, running.settings(names));
             logKeeps(desired, actions);
@@ -171,11 +160,11 @@ public final class VirtualIPWatcher implements AutoCloseable {
     }
 
     /** One object that cannot be used must not hold up the others: it keeps what runs, and says why once. */
-    private DesiredVip desiredFor(VirtualIP vip, String ownAddress) {
+    private DesiredVip desiredFor(String name, ConfigMap config, String ownAddress) {
         try {
-            return desiredVips.desired(vip, this::secret, ownAddress);
+            return desiredVips.desired(name, config, this::secret, ownAddress, running.reported(name));
         } catch (RuntimeException e) {
-            return new DesiredVip.KeepLast(vip.getMetadata().getName(), "cannot be used (" + e + ")");
+            return new DesiredVip.KeepLast(name, "cannot be used (" + e + ")");
         }
     }
 
