@@ -240,12 +240,15 @@ class AgentClusterIT {
         // past the schema: a spec from a newer version; and web's configuration as a newer operator would write it
         unvalidated().genericKubernetesResources(VirtualIPReconcilerIT.VIRTUAL_IPS).resource(client.getKubernetesSerialization()
                 .unmarshal(VirtualIPReconcilerIT.FROM_THE_FUTURE, GenericKubernetesResource.class)).create();
-        var config = client.configMaps().inNamespace(AGENT_NAMESPACE).withName("web").get();
-        String newer = config.getData().get(io.carpoperator.api.AgentConfig.DATA_KEY)
-                .replace("\"holdLimit\":2", "\"holdLimit\":\"two\"").replace("\"ICMP\"", "\"TCP\"");
-        config.setData(Map.of(io.carpoperator.api.AgentConfig.DATA_KEY, newer));
-        config.getMetadata().setResourceVersion(null);
-        client.resource(config).update();
+        // (retried: the operator may be updating the same ConfigMap, e.g. with web's address just reported)
+        await().atMost(TIMEOUT).ignoreExceptionsInstanceOf(KubernetesClientException.class).until(() -> {
+            var config = client.configMaps().inNamespace(AGENT_NAMESPACE).withName("web").get();
+            String newer = config.getData().get(io.carpoperator.api.AgentConfig.DATA_KEY)
+                    .replace("\"holdLimit\":2", "\"holdLimit\":\"two\"").replace("\"ICMP\"", "\"TCP\"");
+            config.setData(Map.of(io.carpoperator.api.AgentConfig.DATA_KEY, newer));
+            client.resource(config).update();
+            return true;
+        });
         create(vip("db", "198.51.100.71/24"));
 
         await().atMost(TIMEOUT).until(() -> planes.latest("db") != null);
