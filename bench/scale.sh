@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Status traffic at scale (issue 13) on the Fabric8 mock API server (no root needed): the real operator with one
+# simulated agent per node; API writes/s, watch events per agent, reconciles/s, CPU and propagation, one cluster size
+# per JVM (a fresh operator and mock server for each).
+# Usage: bench/scale.sh [-Dbench.nodes=50,200,500] [-Dbench.vips=20] [-Dbench.watchers=5] [-Dbench.changes=20]
+#                       [-Dbench.warmup=30] [-Dbench.window=60] [-Dbench.model=VirtualIPStatusPatches]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+sizes="50,200,500"
+args=()
+for arg in "$@"; do
+  case "$arg" in
+    -Dbench.nodes=*) sizes="${arg#-Dbench.nodes=}" ;;
+    *) args+=("$arg") ;;
+  esac
+done
+# Maven compiles once; every size then runs the benchmark alone (failsafe's goal without packaging), bounded so a
+# saturated server cannot hang the loop.
+mvn -B -q test-compile
+status=0
+for n in ${sizes//,/ }; do
+  echo "BENCH === $n nodes, started $(date -u +%H:%M:%S) UTC, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  if ! timeout 420 mvn -B -q test-compile failsafe:integration-test -Dit.test=ScaleBench -Dbench.nodes="$n" \
+      ${args[@]+"${args[@]}"} 2>&1 | grep '^BENCH'; then
+    echo "BENCH $n nodes: no figures (timed out after 420 s or failed); see target/failsafe-reports/" >&2
+    status=1
+  fi
+done
+exit $status

@@ -1,0 +1,381 @@
+package io.carpoperator.bench;
+
+import io.carpoperator.api.NodeState;
+import io.carpoperator.api.SecretKeyRef;
+import io.carpoperator.api.VirtualIP;
+import io.carpoperator.api.VirtualIPSpec;
+import io.carpoperator.api.VirtualIPStatus;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.vertx.VertxHttpClientFactory;
+import io.fabric8.mockwebserver.DefaultMockServer;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.kubernetes.client.KubernetesServer;
+import io.quarkus.test.kubernetes.client.KubernetesTestServer;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import jakarta.inject.Inject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Status traffic at scale (issue 13): the real operator (this Quarkus app's VirtualIPReconciler, production timers)
+ * against the mock API server, with one simulated agent per node writing what a real agent writes, at the real rate,
+ * through a {@link SimulatedAgentModel}. Measures, in steady state after a warm-up: API writes/s (agents vs operator,
+ * counted at the server), watch events per sampled agent per minute, the operator's reconciles/s (JOSDK's own counter),
+ * CPU by part of the JVM, and the propagation of a master change to status.master.
+ *
+ * <p>One cluster size per JVM ({@code -Dbench.nodes}); bench/scale.sh loops over sizes. A benchmark, not a test: it
+ * asserts nothing, bounds every wait, and is not matched by the *Test / *IT patterns.
+ */
+@QuarkusTest
+@TestProfile(OperatorBench.ProductionTimers.class)
+@WithKubernetesTestServer(crud = true)
+class ScaleBench {
+    static final int NODES = Integer.getInteger("bench.nodes", 50);
+    static final int VIPS = Integer.getInteger("bench.vips", 20);
+    static final int SAMPLED_WATCHERS = Integer.getInteger("bench.watchers", 5);
+    static final int CHANGES = Integer.getInteger("bench.changes", 20);
+    static final Duration WARMUP = Duration.ofSeconds(Integer.getInteger("bench.warmup", 30));
+    static final Duration WINDOW = Duration.ofSeconds(Integer.getInteger("bench.window", 60));
+    static final Duration REFRESH = Duration.ofSeconds(10);
+    static final Duration PROPAGATION_TIMEOUT = Duration.ofSeconds(30);
+    static final String MODEL = System.getProperty("bench.model", "VirtualIPStatusPatches");
+    static final long SEED = Long.getLong("bench.seed", 13);
+    static final String PROBE_VIP = "vip-00";
+
+    @Inject
+    KubernetesClient operatorClient;
+
+    @Inject
+    MeterRegistry registry;
+
+    @KubernetesTestServer
+    KubernetesServer server;
+
+    @Test
+    void measure() throws Exception {
+        long started = System.nanoTime();
+        String loadAtStart = loadAverage();
+        DefaultMockServer mock = server.getKubernetesMockServer();
+        ThreadCpuAccount cpu = new ThreadCpuAccount();
+        Vertx benchVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(4));
+        ExecutorService clientTasks = Executors.newCachedThreadPool(named("bench-client-"));
+        List<AutoCloseable> closeLast = new ArrayList<>();
+        try (ApiRequestTally tally = ApiRequestTally.start(mock)) {
+            cpu.benchVertx(benchVertx);
+            mockVertx(mock).ifPresent(cpu::mockVertx);
+            KubernetesClient driver = client(benchVertx, clientTasks, ApiRequestTally.DRIVER_USER_AGENT);
+            KubernetesClient agentClient = client(benchVertx, clientTasks, ApiRequestTally.AGENT_USER_AGENT);
+            closeLast.add(driver);
+            closeLast.add(agentClient);
+
+            List<String> nodes = IntStream.range(0, NODES).mapToObj(i -> String.format(Locale.ROOT, "node-%03d", i)).toList();
+            List<String> vips = IntStream.range(0, VIPS).mapToObj(i -> String.format(Locale.ROOT, "vip-%02d", i)).toList();
+            createCluster(driver, nodes, vips);
+            if (!awaitResolved(driver, vips, Duration.ofSeconds(120))) {
+                System.out.printf("BENCH %d nodes: the operator did not resolve all %d VirtualIPs within 120 s; stopping%n", NODES, VIPS);
+                return;
+            }
+
+            try (SimulatedAgentModel model = model(agentClient)) {
+                model.start(nodes, vips, vip -> nodes.get(vips.indexOf(vip) % nodes.size()), REFRESH);
+                List<LongAdder> watcherEvents = new ArrayList<>();
+                for (int i = 0; i < Math.min(SAMPLED_WATCHERS, NODES); i++) {
+                    KubernetesClient own = client(benchVertx, clientTasks, ApiRequestTally.AGENT_USER_AGENT);
+                    closeLast.add(own);
+                    LongAdder events = new LongAdder();
+                    watcherEvents.add(events);
+                    closeLast.add(0, model.watchAsAgent(own, nodes.get(i), events));
+                }
+                MasterWatch probe = new MasterWatch();
+                Watch probeWatch = driver.resources(VirtualIP.class).withName(PROBE_VIP).watch(probe);
+                closeLast.add(0, probeWatch::close);
+
+                Thread.sleep(WARMUP.toMillis());
+
+                var cpuStart = cpu.snapshot();
+                var requestsStart = tally.snapshot();
+                var writesStart = model.writes();
+                double reconcilesStart = reconciles();
+                long[] eventsStart = watcherEvents.stream().mapToLong(LongAdder::sum).toArray();
+                long windowStart = System.nanoTime();
+
+                List<Double> latencies = new ArrayList<>();
+                int timeouts = changeMasters(model, nodes, probe, windowStart, latencies);
+                long remaining = windowStart + WINDOW.toNanos() - System.nanoTime();
+                if (remaining > 0) {
+                    Thread.sleep(remaining / 1_000_000);
+                }
+
+                double window = (System.nanoTime() - windowStart) / 1e9;
+                var cpuEnd = cpu.snapshot();
+                var requests = ApiRequestTally.minus(tally.snapshot(), requestsStart);
+                var writes = model.writes().minus(writesStart);
+                double reconciles = reconciles() - reconcilesStart;
+                long[] events = IntStream.range(0, watcherEvents.size())
+                        .mapToLong(i -> watcherEvents.get(i).sum() - eventsStart[i]).toArray();
+                String loadAtEnd = loadAverage();
+
+                report(model, window, requests, writes, reconciles, events, cpu.parts(cpuStart, cpuEnd),
+                        cpu.operatorThreadGroups(cpuStart, cpuEnd), latencies, timeouts, driver, loadAtStart, loadAtEnd,
+                        (System.nanoTime() - started) / 1e9);
+            }
+        } finally {
+            for (AutoCloseable closeable : closeLast) {
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    System.out.println("bench: closing " + closeable + " failed: " + e);
+                }
+            }
+            clientTasks.shutdownNow();
+            benchVertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private SimulatedAgentModel model(KubernetesClient agentClient) {
+        return switch (MODEL) {
+            case "VirtualIPStatusPatches" -> new VirtualIPStatusPatches(agentClient, REFRESH, SEED);
+            default -> throw new IllegalArgumentException("bench.model='" + MODEL + "' is not a model; known: VirtualIPStatusPatches");
+        };
+    }
+
+    /** Nodes, the password Secret and the VirtualIPs (no nodeSelector: every VIP selects every node). */
+    private static void createCluster(KubernetesClient driver, List<String> nodes, List<String> vips) {
+        for (String node : nodes) {
+            driver.nodes().resource(new NodeBuilder().withNewMetadata().withName(node).endMetadata().build()).create();
+        }
+        driver.secrets().inNamespace("carp-system").resource(new SecretBuilder().withNewMetadata().withName("carp-password")
+                .withNamespace("carp-system").endMetadata()
+                .withData(Map.of("password", Base64.getEncoder().encodeToString("bench".getBytes()))).build()).create();
+        for (int i = 0; i < vips.size(); i++) {
+            VirtualIP vip = new VirtualIP();
+            vip.setMetadata(new ObjectMetaBuilder().withName(vips.get(i)).build());
+            VirtualIPSpec spec = new VirtualIPSpec();
+            spec.address = "203.0.113." + (i + 10) + "/24";
+            spec.passwordSecretRef = new SecretKeyRef("carp-password", "password");
+            vip.setSpec(spec);
+            driver.resources(VirtualIP.class).resource(vip).create();
+        }
+    }
+
+    private static boolean awaitResolved(KubernetesClient driver, List<String> vips, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            long resolved = driver.resources(VirtualIP.class).list().getItems().stream()
+                    .filter(v -> v.getStatus() != null && v.getStatus().resolved != null
+                            && v.getStatus().resolved.nodes.size() == NODES)
+                    .count();
+            if (resolved == vips.size()) {
+                return true;
+            }
+            Thread.sleep(500);
+        }
+        return false;
+    }
+
+    /**
+     * CHANGES master changes of {@link #PROBE_VIP}, spread over the window: a random other node reports MASTER and the
+     * current master BACKUP, both at t0; the latency is t0 until the driver's watch shows the new master. Bounded.
+     */
+    private int changeMasters(SimulatedAgentModel model, List<String> nodes, MasterWatch probe, long windowStart,
+            List<Double> latencies) throws InterruptedException {
+        Random random = new Random(SEED);
+        String master = nodes.get(0);
+        long spacing = WINDOW.toNanos() / Math.max(1, CHANGES);
+        int timeouts = 0;
+        for (int i = 0; i < CHANGES && NODES > 1; i++) {
+            long due = windowStart + i * spacing + spacing / 4;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                Thread.sleep(wait / 1_000_000);
+            }
+            if (System.nanoTime() > windowStart + WINDOW.toNanos()) {
+                break;
+            }
+            String next;
+            do {
+                next = nodes.get(random.nextInt(nodes.size()));
+            } while (next.equals(master));
+            String expected = next;
+            long t0 = System.nanoTime();
+            model.report(next, PROBE_VIP, NodeState.MASTER);
+            model.report(master, PROBE_VIP, NodeState.BACKUP);
+            if (probe.await(status -> expected.equals(status.master), PROPAGATION_TIMEOUT)) {
+                latencies.add((System.nanoTime() - t0) / 1e6);
+            } else {
+                timeouts++;
+            }
+            master = next;
+        }
+        return timeouts;
+    }
+
+    /** JOSDK's own count of reconciliations started (MicrometerMetricsV2, wired by QOSDK when Micrometer is present). */
+    private double reconciles() {
+        return registry.getMeters().stream()
+                .filter(m -> m instanceof Counter && m.getId().getName().contains("reconciliations.started"))
+                .mapToDouble(m -> ((Counter) m).count()).sum();
+    }
+
+    private String reconcileMeters() {
+        return registry.getMeters().stream().map(m -> m.getId().getName()).filter(n -> n.contains("reconciliations.started"))
+                .distinct().sorted().toList().toString();
+    }
+
+    private void report(SimulatedAgentModel model, double window, Map<String, Long> requests, AgentWrites.Snapshot writes,
+            double reconciles, long[] events, Map<String, Double> cpu, Map<String, Double> operatorThreads, List<Double> latencies,
+            int timeouts, KubernetesClient driver, String loadAtStart, String loadAtEnd, double elapsed) {
+        System.out.printf("%nBENCH scale: %d nodes, %d VirtualIPs selecting every node; model: %s%n", NODES, VIPS, model.description());
+        System.out.printf("BENCH   warm-up %d s, window %.1f s; load average %s at start, %s at the end; %d cores%n",
+                WARMUP.toSeconds(), window, loadAtStart, loadAtEnd, Runtime.getRuntime().availableProcessors());
+        double offered = model.offeredWritesPerSecond(NODES, VIPS);
+        long serverAgentWrites = sum(requests, k -> ApiRequestTally.who(k).equals("agent") && ApiRequestTally.isWrite(k));
+        long serverOperatorWrites = sum(requests, k -> ApiRequestTally.who(k).equals("operator") && ApiRequestTally.isWrite(k));
+        System.out.printf("BENCH   agent writes/s: offered %.1f, sent %.1f, succeeded %.1f (%.0f%% of offered), failed %d in the window;"
+                + " mean write %.1f ms; the server received %.1f/s%n", offered, writes.attempts() / window,
+                writes.succeeded() / window, 100 * writes.succeeded() / window / offered, writes.failed(), writes.meanMillis(),
+                serverAgentWrites / window);
+        System.out.printf("BENCH   operator writes/s: %.2f (all kinds, at the server)%n", serverOperatorWrites / window);
+        requests.forEach((key, count) -> System.out.printf("BENCH     %-55s %9d  %8.2f/s%n", key, count, count / window));
+        double perMinute = 60 / window;
+        double mean = java.util.Arrays.stream(events).average().orElse(0) * perMinute;
+        long min = java.util.Arrays.stream(events).min().orElse(0);
+        long max = java.util.Arrays.stream(events).max().orElse(0);
+        System.out.printf("BENCH   watch events per agent per minute: %.0f (mean of %d sampled agents of %d; min %.0f, max %.0f)."
+                + " Not measured, extrapolated: all %d agents together would receive %.0f/min%n", mean, events.length, NODES,
+                min * perMinute, max * perMinute, NODES, mean * NODES);
+        System.out.printf("BENCH   operator reconciles/s: %.1f (JOSDK counter %s)%n", reconciles / window, reconcileMeters());
+        double total = cpu.getOrDefault("total", 0.0);
+        System.out.printf("BENCH   CPU over the window: process %.1f s = %.2f cores; operator %.2f cores, mock API server %.2f,"
+                + " simulated agents and driver %.2f, JVM (GC, JIT) %.2f%n", total, total / window,
+                cpu.getOrDefault(ThreadCpuAccount.OPERATOR, 0.0) / window, cpu.getOrDefault(ThreadCpuAccount.MOCK, 0.0) / window,
+                cpu.getOrDefault(ThreadCpuAccount.AGENTS, 0.0) / window, cpu.getOrDefault(ThreadCpuAccount.JVM, 0.0) / window);
+        String top = operatorThreads.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(6)
+                .map(e -> String.format(Locale.ROOT, "%s %.2f", e.getKey(), e.getValue() / window))
+                .reduce((a, b) -> a + "; " + b).orElse("");
+        System.out.printf("BENCH     operator threads (cores): %s%n", top);
+        Collections.sort(latencies);
+        if (latencies.isEmpty()) {
+            System.out.printf("BENCH   propagation: no change became visible (%d timed out after %d s)%n", timeouts,
+                    PROPAGATION_TIMEOUT.toSeconds());
+        } else {
+            System.out.printf("BENCH   propagation (node reports MASTER -> status.master shows it), %d changes: median %.0f ms,"
+                    + " p95 %.0f ms, max %.0f ms; %d timed out (> %d s)%n", latencies.size(), percentile(latencies, 50),
+                    percentile(latencies, 95), latencies.get(latencies.size() - 1), timeouts, PROPAGATION_TIMEOUT.toSeconds());
+        }
+        VirtualIP probe = driver.resources(VirtualIP.class).withName(PROBE_VIP).get();
+        int vipBytes = driver.getKubernetesSerialization().asJson(probe).length();
+        int entries = probe.getStatus() == null || probe.getStatus().nodes == null ? 0 : probe.getStatus().nodes.size();
+        System.out.printf("BENCH   payload: %s is %d bytes as JSON with %d node entries (%.0f bytes per entry); phase %s%n",
+                PROBE_VIP, vipBytes, entries, entries == 0 ? 0.0 : (double) vipBytes / entries,
+                probe.getStatus() == null ? null : probe.getStatus().phase);
+        System.out.printf("BENCH   this size took %.0f s in all%n%n", elapsed);
+    }
+
+    private static long sum(Map<String, Long> requests, Predicate<String> key) {
+        return requests.entrySet().stream().filter(e -> key.test(e.getKey())).mapToLong(Map.Entry::getValue).sum();
+    }
+
+    private KubernetesClient client(Vertx vertx, ExecutorService tasks, String userAgent) {
+        var config = new ConfigBuilder(operatorClient.getConfiguration()).withUserAgent(userAgent).build();
+        return new KubernetesClientBuilder().withConfig(config).withHttpClientFactory(new VertxHttpClientFactory(vertx))
+                .withTaskExecutor(tasks).build();
+    }
+
+    /** The mock server's own Vert.x, to tell its event loops from the operator's threads; empty if not reachable. */
+    private static java.util.Optional<Vertx> mockVertx(DefaultMockServer mock) {
+        try {
+            var serverField = DefaultMockServer.class.getDeclaredField("server");
+            serverField.setAccessible(true);
+            var vertxField = MockWebServer.class.getDeclaredField("vertx");
+            vertxField.setAccessible(true);
+            return java.util.Optional.of((Vertx) vertxField.get(serverField.get(mock)));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            System.out.println("bench: cannot find the mock server's Vert.x (" + e + "); its threads count as the operator's");
+            return java.util.Optional.empty();
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory named(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return fields[0] + " " + fields[1] + " " + fields[2];
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+
+    private static double percentile(List<Double> sorted, int p) {
+        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
+    }
+
+    /** The probe VirtualIP's status as the driver's watch last delivered it. */
+    static final class MasterWatch implements Watcher<VirtualIP> {
+        private VirtualIPStatus latest;
+
+        @Override
+        public synchronized void eventReceived(Action action, VirtualIP vip) {
+            if (!PROBE_VIP.equals(vip.getMetadata().getName())) {
+                return; // in case the server ignores the watch's name selector
+            }
+            latest = vip.getStatus();
+            notifyAll();
+        }
+
+        @Override
+        public void onClose(WatcherException cause) {
+            System.out.println("bench: the probe watch closed: " + cause);
+        }
+
+        synchronized boolean await(Predicate<VirtualIPStatus> condition, Duration timeout) throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (latest == null || !condition.test(latest)) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
+            return true;
+        }
+    }
+}
