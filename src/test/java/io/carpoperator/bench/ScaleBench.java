@@ -70,7 +70,10 @@ class ScaleBench {
     static final Duration PROPAGATION_TIMEOUT = Duration.ofSeconds(30);
     static final String MODEL = System.getProperty("bench.model", "VirtualIPStatusPatches");
     static final long SEED = Long.getLong("bench.seed", 13);
+    /** Peers (and as many heartbeat targets) in each agent's probe round; a real agent probes every other node. */
+    static final int PROBE_TARGETS = Integer.getInteger("bench.probeTargets", Integer.MAX_VALUE);
     static final String PROBE_VIP = "vip-00";
+    static final Path RESULTS = Path.of("target", "bench");
 
     @Inject
     KubernetesClient operatorClient;
@@ -102,7 +105,7 @@ class ScaleBench {
             List<String> vips = IntStream.range(0, VIPS).mapToObj(i -> String.format(Locale.ROOT, "vip-%02d", i)).toList();
             createCluster(driver, nodes, vips);
             if (!awaitResolved(driver, vips, Duration.ofSeconds(120))) {
-                System.out.printf("BENCH %d nodes: the operator did not resolve all %d VirtualIPs within 120 s; stopping%n", NODES, VIPS);
+                bench("BENCH %d nodes: the operator did not resolve all %d VirtualIPs within 120 s; stopping%n", NODES, VIPS);
                 return;
             }
 
@@ -129,8 +132,7 @@ class ScaleBench {
                 long[] eventsStart = watcherEvents.stream().mapToLong(LongAdder::sum).toArray();
                 long windowStart = System.nanoTime();
 
-                List<Double> latencies = new ArrayList<>();
-                int timeouts = changeMasters(model, nodes, probe, windowStart, latencies);
+                List<MasterChange> changes = changeMasters(model, nodes, windowStart);
                 long remaining = windowStart + WINDOW.toNanos() - System.nanoTime();
                 if (remaining > 0) {
                     Thread.sleep(remaining / 1_000_000);
@@ -144,6 +146,20 @@ class ScaleBench {
                 long[] events = IntStream.range(0, watcherEvents.size())
                         .mapToLong(i -> watcherEvents.get(i).sum() - eventsStart[i]).toArray();
                 String loadAtEnd = loadAverage();
+                // the changes of the window's last seconds may still be on their way: wait for them, bounded
+                if (!changes.isEmpty()) {
+                    probe.awaitAll(changes, changes.get(changes.size() - 1).t0() + PROPAGATION_TIMEOUT.toNanos());
+                }
+                List<Double> latencies = new ArrayList<>();
+                int timeouts = 0;
+                for (MasterChange change : changes) {
+                    var seen = probe.firstSeen(change);
+                    if (seen.isPresent() && seen.getAsLong() - change.t0() <= PROPAGATION_TIMEOUT.toNanos()) {
+                        latencies.add((seen.getAsLong() - change.t0()) / 1e6);
+                    } else {
+                        timeouts++;
+                    }
+                }
 
                 report(model, window, requests, writes, reconciles, events, cpu.parts(cpuStart, cpuEnd),
                         cpu.operatorThreadGroups(cpuStart, cpuEnd), latencies, timeouts, driver, loadAtStart, loadAtEnd,
@@ -164,7 +180,7 @@ class ScaleBench {
 
     private SimulatedAgentModel model(KubernetesClient agentClient) {
         return switch (MODEL) {
-            case "VirtualIPStatusPatches" -> new VirtualIPStatusPatches(agentClient, REFRESH, SEED);
+            case "VirtualIPStatusPatches" -> new VirtualIPStatusPatches(agentClient, REFRESH, SEED, PROBE_TARGETS);
             default -> throw new IllegalArgumentException("bench.model='" + MODEL + "' is not a model; known: VirtualIPStatusPatches");
         };
     }
@@ -203,41 +219,38 @@ class ScaleBench {
         return false;
     }
 
+    /** One master change of the probe VIP: {@code node} reported MASTER at {@code t0} (System.nanoTime). */
+    record MasterChange(String node, long t0) {
+    }
+
     /**
-     * CHANGES master changes of {@link #PROBE_VIP}, spread over the window: a random other node reports MASTER and the
-     * current master BACKUP, both at t0; the latency is t0 until the driver's watch shows the new master. Bounded.
+     * CHANGES master changes of {@link #PROBE_VIP}, on a fixed schedule over the window whether or not the previous one
+     * is visible yet (so a slow server does not stretch the window): a node that was not master before in this run
+     * reports MASTER and the current master BACKUP, both at t0.
      */
-    private int changeMasters(SimulatedAgentModel model, List<String> nodes, MasterWatch probe, long windowStart,
-            List<Double> latencies) throws InterruptedException {
-        Random random = new Random(SEED);
+    private List<MasterChange> changeMasters(SimulatedAgentModel model, List<String> nodes, long windowStart)
+            throws InterruptedException {
+        List<String> candidates = new ArrayList<>(nodes.subList(1, nodes.size()));
+        Collections.shuffle(candidates, new Random(SEED));
+        List<MasterChange> changes = new ArrayList<>();
         String master = nodes.get(0);
         long spacing = WINDOW.toNanos() / Math.max(1, CHANGES);
-        int timeouts = 0;
-        for (int i = 0; i < CHANGES && NODES > 1; i++) {
-            long due = windowStart + i * spacing + spacing / 4;
-            long wait = due - System.nanoTime();
+        for (int i = 0; i < CHANGES && !candidates.isEmpty(); i++) {
+            long wait = windowStart + i * spacing + spacing / 4 - System.nanoTime();
             if (wait > 0) {
                 Thread.sleep(wait / 1_000_000);
             }
-            if (System.nanoTime() > windowStart + WINDOW.toNanos()) {
-                break;
+            String next = candidates.get(i % candidates.size());
+            if (next.equals(master)) {
+                continue;
             }
-            String next;
-            do {
-                next = nodes.get(random.nextInt(nodes.size()));
-            } while (next.equals(master));
-            String expected = next;
             long t0 = System.nanoTime();
             model.report(next, PROBE_VIP, NodeState.MASTER);
             model.report(master, PROBE_VIP, NodeState.BACKUP);
-            if (probe.await(status -> expected.equals(status.master), PROPAGATION_TIMEOUT)) {
-                latencies.add((System.nanoTime() - t0) / 1e6);
-            } else {
-                timeouts++;
-            }
+            changes.add(new MasterChange(next, t0));
             master = next;
         }
-        return timeouts;
+        return changes;
     }
 
     /** JOSDK's own count of reconciliations started (MicrometerMetricsV2, wired by QOSDK when Micrometer is present). */
@@ -255,51 +268,73 @@ class ScaleBench {
     private void report(SimulatedAgentModel model, double window, Map<String, Long> requests, AgentWrites.Snapshot writes,
             double reconciles, long[] events, Map<String, Double> cpu, Map<String, Double> operatorThreads, List<Double> latencies,
             int timeouts, KubernetesClient driver, String loadAtStart, String loadAtEnd, double elapsed) {
-        System.out.printf("%nBENCH scale: %d nodes, %d VirtualIPs selecting every node; model: %s%n", NODES, VIPS, model.description());
-        System.out.printf("BENCH   warm-up %d s, window %.1f s; load average %s at start, %s at the end; %d cores%n",
+        bench("%nBENCH scale: %d nodes, %d VirtualIPs selecting every node; model: %s%n", NODES, VIPS, model.description());
+        bench("BENCH   warm-up %d s, window %.1f s; load average %s at start, %s at the end; %d cores%n",
                 WARMUP.toSeconds(), window, loadAtStart, loadAtEnd, Runtime.getRuntime().availableProcessors());
         double offered = model.offeredWritesPerSecond(NODES, VIPS);
         long serverAgentWrites = sum(requests, k -> ApiRequestTally.who(k).equals("agent") && ApiRequestTally.isWrite(k));
         long serverOperatorWrites = sum(requests, k -> ApiRequestTally.who(k).equals("operator") && ApiRequestTally.isWrite(k));
-        System.out.printf("BENCH   agent writes/s: offered %.1f, sent %.1f, succeeded %.1f (%.0f%% of offered), failed %d in the window;"
+        bench("BENCH   agent writes/s: offered %.1f, sent %.1f, succeeded %.1f (%.0f%% of offered), failed %d in the window;"
                 + " mean write %.1f ms; the server received %.1f/s%n", offered, writes.attempts() / window,
                 writes.succeeded() / window, 100 * writes.succeeded() / window / offered, writes.failed(), writes.meanMillis(),
                 serverAgentWrites / window);
-        System.out.printf("BENCH   operator writes/s: %.2f (all kinds, at the server)%n", serverOperatorWrites / window);
-        requests.forEach((key, count) -> System.out.printf("BENCH     %-55s %9d  %8.2f/s%n", key, count, count / window));
+        bench("BENCH   operator writes/s: %.2f (all kinds, at the server)%n", serverOperatorWrites / window);
+        requests.forEach((key, count) -> bench("BENCH     %-55s %9d  %8.2f/s%n", key, count, count / window));
         double perMinute = 60 / window;
         double mean = java.util.Arrays.stream(events).average().orElse(0) * perMinute;
         long min = java.util.Arrays.stream(events).min().orElse(0);
         long max = java.util.Arrays.stream(events).max().orElse(0);
-        System.out.printf("BENCH   watch events per agent per minute: %.0f (mean of %d sampled agents of %d; min %.0f, max %.0f)."
+        bench("BENCH   watch events per agent per minute: %.0f (mean of %d sampled agents of %d; min %.0f, max %.0f)."
                 + " Not measured, extrapolated: all %d agents together would receive %.0f/min%n", mean, events.length, NODES,
                 min * perMinute, max * perMinute, NODES, mean * NODES);
-        System.out.printf("BENCH   operator reconciles/s: %.1f (JOSDK counter %s)%n", reconciles / window, reconcileMeters());
+        bench("BENCH   operator reconciles/s: %.1f (JOSDK counter %s)%n", reconciles / window, reconcileMeters());
         double total = cpu.getOrDefault("total", 0.0);
-        System.out.printf("BENCH   CPU over the window: process %.1f s = %.2f cores; operator %.2f cores, mock API server %.2f,"
+        bench("BENCH   CPU over the window: process %.1f s = %.2f cores; operator %.2f cores, mock API server %.2f,"
                 + " simulated agents and driver %.2f, JVM (GC, JIT) %.2f%n", total, total / window,
                 cpu.getOrDefault(ThreadCpuAccount.OPERATOR, 0.0) / window, cpu.getOrDefault(ThreadCpuAccount.MOCK, 0.0) / window,
                 cpu.getOrDefault(ThreadCpuAccount.AGENTS, 0.0) / window, cpu.getOrDefault(ThreadCpuAccount.JVM, 0.0) / window);
         String top = operatorThreads.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(6)
                 .map(e -> String.format(Locale.ROOT, "%s %.2f", e.getKey(), e.getValue() / window))
                 .reduce((a, b) -> a + "; " + b).orElse("");
-        System.out.printf("BENCH     operator threads (cores): %s%n", top);
+        bench("BENCH     operator threads (cores): %s%n", top);
         Collections.sort(latencies);
+        keepLatencies(latencies);
         if (latencies.isEmpty()) {
-            System.out.printf("BENCH   propagation: no change became visible (%d timed out after %d s)%n", timeouts,
+            bench("BENCH   propagation: no change became visible (%d timed out after %d s)%n", timeouts,
                     PROPAGATION_TIMEOUT.toSeconds());
         } else {
-            System.out.printf("BENCH   propagation (node reports MASTER -> status.master shows it), %d changes: median %.0f ms,"
+            bench("BENCH   propagation (node reports MASTER -> status.master shows it), %d changes: median %.0f ms,"
                     + " p95 %.0f ms, max %.0f ms; %d timed out (> %d s)%n", latencies.size(), percentile(latencies, 50),
                     percentile(latencies, 95), latencies.get(latencies.size() - 1), timeouts, PROPAGATION_TIMEOUT.toSeconds());
         }
-        VirtualIP probe = driver.resources(VirtualIP.class).withName(PROBE_VIP).get();
-        int vipBytes = driver.getKubernetesSerialization().asJson(probe).length();
-        int entries = probe.getStatus() == null || probe.getStatus().nodes == null ? 0 : probe.getStatus().nodes.size();
-        System.out.printf("BENCH   payload: %s is %d bytes as JSON with %d node entries (%.0f bytes per entry); phase %s%n",
-                PROBE_VIP, vipBytes, entries, entries == 0 ? 0.0 : (double) vipBytes / entries,
-                probe.getStatus() == null ? null : probe.getStatus().phase);
-        System.out.printf("BENCH   this size took %.0f s in all%n%n", elapsed);
+        try {
+            VirtualIP probe = driver.resources(VirtualIP.class).withName(PROBE_VIP).get();
+            int vipBytes = driver.getKubernetesSerialization().asJson(probe).length();
+            int entries = probe.getStatus() == null || probe.getStatus().nodes == null ? 0 : probe.getStatus().nodes.size();
+            bench("BENCH   payload: %s is %d bytes as JSON with %d node entries (%.0f bytes per entry); phase %s%n",
+                    PROBE_VIP, vipBytes, entries, entries == 0 ? 0.0 : (double) vipBytes / entries,
+                    probe.getStatus() == null ? null : probe.getStatus().phase);
+        } catch (RuntimeException e) {
+            bench("BENCH   payload: reading %s failed: %s%n", PROBE_VIP, e.getMessage() == null ? e : e.getMessage().lines().findFirst().orElse(""));
+        }
+        bench("BENCH   this size took %.0f s in all%n%n", elapsed);
+    }
+
+    /** One whole line or block per call: a log line of the operator must not land in the middle of a BENCH line. */
+    private static void bench(String format, Object... args) {
+        System.out.print(String.format(Locale.ROOT, format, args));
+        System.out.flush();
+    }
+
+    /** The latencies in seconds, one per line, for ScalePlot; a later run of the same model and size replaces them. */
+    private static void keepLatencies(List<Double> millis) {
+        try {
+            Files.createDirectories(RESULTS);
+            Files.writeString(RESULTS.resolve("scale-propagation-" + MODEL + "-" + NODES + ".txt"),
+                    millis.stream().map(ms -> String.format(Locale.ROOT, "%.4f%n", ms / 1000)).reduce("", String::concat));
+        } catch (java.io.IOException e) {
+            bench("BENCH   (could not keep the latencies for the plot: %s)%n", e);
+        }
     }
 
     private static long sum(Map<String, Long> requests, Predicate<String> key) {
@@ -348,16 +383,19 @@ class ScaleBench {
         return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
     }
 
-    /** The probe VirtualIP's status as the driver's watch last delivered it. */
+    /** Every status.master the driver's watch delivered for the probe VirtualIP, with when it arrived. */
     static final class MasterWatch implements Watcher<VirtualIP> {
-        private VirtualIPStatus latest;
+        private record Seen(long at, String master) {
+        }
+
+        private final List<Seen> seen = new ArrayList<>();
 
         @Override
         public synchronized void eventReceived(Action action, VirtualIP vip) {
-            if (!PROBE_VIP.equals(vip.getMetadata().getName())) {
+            if (!PROBE_VIP.equals(vip.getMetadata().getName()) || vip.getStatus() == null) {
                 return; // in case the server ignores the watch's name selector
             }
-            latest = vip.getStatus();
+            seen.add(new Seen(System.nanoTime(), vip.getStatus().master));
             notifyAll();
         }
 
@@ -366,16 +404,21 @@ class ScaleBench {
             System.out.println("bench: the probe watch closed: " + cause);
         }
 
-        synchronized boolean await(Predicate<VirtualIPStatus> condition, Duration timeout) throws InterruptedException {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (latest == null || !condition.test(latest)) {
+        /** When the change's node first showed as master at or after the change. */
+        synchronized java.util.OptionalLong firstSeen(MasterChange change) {
+            return seen.stream().filter(s -> s.at() >= change.t0() && change.node().equals(s.master()))
+                    .mapToLong(Seen::at).findFirst();
+        }
+
+        /** Waits until every change showed, or until {@code deadline} (System.nanoTime). */
+        synchronized void awaitAll(List<MasterChange> changes, long deadline) throws InterruptedException {
+            while (changes.stream().anyMatch(c -> firstSeen(c).isEmpty())) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    return false;
+                    return;
                 }
                 TimeUnit.NANOSECONDS.timedWait(this, left);
             }
-            return true;
         }
     }
 }

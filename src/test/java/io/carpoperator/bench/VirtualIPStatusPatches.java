@@ -41,6 +41,7 @@ final class VirtualIPStatusPatches implements SimulatedAgentModel {
     private final KubernetesClient client;
     private final Duration refresh;
     private final Random random;
+    private final int probeTargets;
     private final AgentWrites writes = new AgentWrites();
     private final Map<String, Agent> agents = new LinkedHashMap<>();
 
@@ -48,17 +49,23 @@ final class VirtualIPStatusPatches implements SimulatedAgentModel {
             ProbeRound round) {
     }
 
-    /** @param client the agents' client (its user agent tells the benchmark's request tally who wrote) */
-    VirtualIPStatusPatches(KubernetesClient client, Duration refresh, long seed) {
+    /**
+     * @param client       the agents' client (its user agent tells the benchmark's request tally who wrote)
+     * @param probeTargets at most this many peers (and heartbeat targets) in a probe round; a real agent has every
+     *                     other node, which makes each entry grow with the cluster — fewer separates count from size
+     */
+    VirtualIPStatusPatches(KubernetesClient client, Duration refresh, long seed, int probeTargets) {
         this.client = client;
         this.refresh = refresh;
         this.random = new Random(seed);
+        this.probeTargets = probeTargets;
     }
 
     @Override
     public String description() {
         return "every agent merge-patches status.nodes.<node> of every VirtualIP (on change and every " + refresh.toSeconds()
-                + " s) and watches every VirtualIP";
+                + " s) and watches every VirtualIP; probe round: " + (probeTargets == Integer.MAX_VALUE ? "every other node"
+                : "at most " + probeTargets + " other nodes") + " as peer and heartbeat";
     }
 
     @Override
@@ -78,7 +85,7 @@ final class VirtualIPStatusPatches implements SimulatedAgentModel {
                 return t;
             });
             var reporter = new NodeStatusReporter(node, heartbeatAddress(i), counted, thread, Clock.systemUTC(), refresh);
-            agents.put(node, new Agent(node, vipNetworkAddress(i), thread, reporter, probeRound(i, nodes.size())));
+            agents.put(node, new Agent(node, vipNetworkAddress(i), thread, reporter, probeRound(i, nodes.size(), probeTargets)));
         }
         for (Agent agent : agents.values()) {
             long delay = (long) (random.nextDouble() * startSpread.toMillis());
@@ -146,10 +153,12 @@ final class VirtualIPStatusPatches implements SimulatedAgentModel {
     }
 
     /** The round a real agent on node {@code self} reports: every other node as peer and heartbeat, one isolation host. */
-    private static ProbeRound probeRound(int self, int nodes) {
+    private static ProbeRound probeRound(int self, int nodes, int limit) {
         List<ProbeResult> results = new ArrayList<>();
-        for (int i = 0; i < nodes; i++) {
+        int others = 0;
+        for (int i = 0; i < nodes && others < limit; i++) {
             if (i != self) {
+                others++;
                 Duration rtt = Duration.ofNanos((150 + (i * 37L) % 400) * 1000);
                 results.add(ProbeResult.answered(ProbeTarget.icmp(TargetRole.PEER, vipNetworkAddress(i)), rtt));
                 results.add(ProbeResult.answered(ProbeTarget.icmp(TargetRole.HEARTBEAT, heartbeatAddress(i)), rtt));
