@@ -26,4 +26,10 @@ for n in ${sizes//,/ }; do
     status=1
   fi
 done
+# one bar per size: the propagation latencies each size kept in target/bench
+model=VirtualIPStatusPatches
+for arg in ${args[@]+"${args[@]}"}; do
+  case "$arg" in -Dbench.model=*) model="${arg#-Dbench.model=}" ;; esac
+done
+java -cp target/test-classes io.carpoperator.bench.ScalePlot "$model" "docs/img/scale-propagation-$model.svg" || status=1
 exit $status

@@ -20,6 +20,7 @@ import io.fabric8.mockwebserver.MockWebServer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.kubernetes.client.KubernetesServer;
 import io.quarkus.test.kubernetes.client.KubernetesTestServer;
@@ -57,9 +58,18 @@ import org.junit.jupiter.api.Test;
  * asserts nothing, bounds every wait, and is not matched by the *Test / *IT patterns.
  */
 @QuarkusTest
-@TestProfile(OperatorBench.ProductionTimers.class)
+@TestProfile(ScaleBench.ProductionTimersAnyPort.class)
 @WithKubernetesTestServer(crud = true)
 class ScaleBench {
+
+    /** The production resync (10 s); any free HTTP port, since other Quarkus tests may hold the test port on this machine. */
+    public static class ProductionTimersAnyPort implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("carp.status.resync", "10s", "quarkus.http.test-port", "0");
+        }
+    }
+
     static final int NODES = Integer.getInteger("bench.nodes", 50);
     static final int VIPS = Integer.getInteger("bench.vips", 20);
     static final int SAMPLED_WATCHERS = Integer.getInteger("bench.watchers", 5);
@@ -73,7 +83,6 @@ class ScaleBench {
     /** Peers (and as many heartbeat targets) in each agent's probe round; a real agent probes every other node. */
     static final int PROBE_TARGETS = Integer.getInteger("bench.probeTargets", Integer.MAX_VALUE);
     static final String PROBE_VIP = "vip-00";
-    static final Path RESULTS = Path.of("target", "bench");
 
     @Inject
     KubernetesClient operatorClient;
@@ -329,8 +338,8 @@ class ScaleBench {
     /** The latencies in seconds, one per line, for ScalePlot; a later run of the same model and size replaces them. */
     private static void keepLatencies(List<Double> millis) {
         try {
-            Files.createDirectories(RESULTS);
-            Files.writeString(RESULTS.resolve("scale-propagation-" + MODEL + "-" + NODES + ".txt"),
+            Files.createDirectories(ScalePlot.RESULTS);
+            Files.writeString(ScalePlot.RESULTS.resolve("scale-propagation-" + MODEL + "-" + NODES + ".txt"),
                     millis.stream().map(ms -> String.format(Locale.ROOT, "%.4f%n", ms / 1000)).reduce("", String::concat));
         } catch (java.io.IOException e) {
             bench("BENCH   (could not keep the latencies for the plot: %s)%n", e);

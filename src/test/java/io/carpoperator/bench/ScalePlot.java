@@ -10,9 +10,12 @@ import java.util.regex.Pattern;
 
 /**
  * Draws the propagation latencies {@link ScaleBench} left in target/bench (one file per model and cluster size) as one
- * bar per size. Run by bench/scale.sh after the sizes: {@code ScalePlot MODEL OUTPUT.svg}.
+ * bar per size. Run by bench/scale.sh after the sizes ({@code ScalePlot MODEL OUTPUT.svg}), with only the test classes on the class
+ * path: it needs nothing else.
  */
 final class ScalePlot {
+    /** Where ScaleBench keeps each run's propagation latencies. */
+    static final Path RESULTS = Path.of("target", "bench");
     private static final Pattern FILE = Pattern.compile("scale-propagation-(.+)-(\\d+)\\.txt");
 
     private ScalePlot() {
@@ -22,7 +25,7 @@ final class ScalePlot {
         String model = args[0];
         Path output = Path.of(args[1]);
         List<Path> files = new ArrayList<>();
-        try (var listing = Files.list(ScaleBench.RESULTS)) {
+        try (var listing = Files.list(RESULTS)) {
             listing.filter(p -> matches(p, model)).forEach(files::add);
         }
         files.sort((a, b) -> Integer.compare(nodes(a), nodes(b)));
@@ -34,7 +37,7 @@ final class ScalePlot {
             }
         }
         if (bars.isEmpty()) {
-            System.out.println("BENCH no propagation figures for model " + model + " in " + ScaleBench.RESULTS + "; no plot");
+            System.out.println("BENCH no propagation figures for model " + model + " in " + RESULTS + "; no plot");
             return;
         }
         Files.createDirectories(output.toAbsolutePath().getParent());
