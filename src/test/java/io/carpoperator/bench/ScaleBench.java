@@ -128,8 +128,8 @@ class ScaleBench {
                     var watch = java.util.concurrent.CompletableFuture.supplyAsync(
                             () -> driver.resources(VirtualIP.class).withName(vip).watch(probe), clientTasks);
                     try {
-                        Watch started = watch.get(30, TimeUnit.SECONDS);
-                        closeLast.add(0, started::close);
+                        Watch opened = watch.get(30, TimeUnit.SECONDS);
+                        closeLast.add(0, opened::close);
                     } catch (java.util.concurrent.TimeoutException e) {
                         bench("BENCH   (the driver's watch of %s did not start within 30 s; its changes will not show)%n", vip);
                     }
