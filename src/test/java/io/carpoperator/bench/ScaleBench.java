@@ -367,7 +367,8 @@ class ScaleBench {
     private static void keepLatencies(List<Double> millis) {
         try {
             Files.createDirectories(ScalePlot.RESULTS);
-            Files.writeString(ScalePlot.RESULTS.resolve("scale-propagation-" + MODEL + "-" + NODES + ".txt"),
+            String variant = PROBE_TARGETS == Integer.MAX_VALUE ? MODEL : MODEL + "-probes" + PROBE_TARGETS;
+            Files.writeString(ScalePlot.RESULTS.resolve("scale-propagation-" + variant + "-" + NODES + ".txt"),
                     millis.stream().map(ms -> String.format(Locale.ROOT, "%.4f%n", ms / 1000)).reduce("", String::concat));
         } catch (java.io.IOException e) {
             bench("BENCH   (could not keep the latencies for the plot: %s)%n", e);
