@@ -101,9 +101,10 @@ class ScaleBench {
         String loadAtStart = loadAverage();
         DefaultMockServer mock = server.getKubernetesMockServer();
         ThreadCpuAccount cpu = new ThreadCpuAccount();
+        List<AutoCloseable> closeLast = new ArrayList<>();
+        closeLast.add(cpu);
         Vertx benchVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(4));
         ExecutorService clientTasks = Executors.newCachedThreadPool(named("bench-client-"));
-        List<AutoCloseable> closeLast = new ArrayList<>();
         try (ApiRequestTally tally = ApiRequestTally.start(mock)) {
             cpu.benchVertx(benchVertx);
             mockVertx(mock).ifPresent(cpu::mockVertx);

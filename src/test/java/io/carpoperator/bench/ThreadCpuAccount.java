@@ -6,6 +6,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -13,10 +14,14 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * CPU time of the benchmark's one JVM, split by who spent it. Java threads are put in a part by identity (the event
- * loops of a known Vert.x instance) or by name (the simulated agents' threads start with "bench-"); what no Java thread
- * accounts for (GC, JIT compiler) is its own part. Threads that ended within the window are not counted.
+ * loops of a known Vert.x instance), by name (the simulated agents' threads start with "bench-"), or by what they were
+ * seen running: the mock server sends watch events from unnamed pool threads ("pool-N-thread-1", one per watch), so a
+ * sampler looks at every thread's stack a few times a second and gives a thread running the mock server's code to the
+ * mock server. What no Java thread accounts for (GC, JIT compiler) is its own part. Threads that ended within the
+ * window are not counted.
  */
-final class ThreadCpuAccount {
+final class ThreadCpuAccount implements AutoCloseable {
+    private static final List<String> MOCK_PACKAGES = List.of("io.fabric8.mockwebserver.", "io.fabric8.kubernetes.client.server.mock.");
     static final String AGENTS = "simulated agents and driver";
     static final String MOCK = "mock API server";
     static final String OPERATOR = "operator (Quarkus app)";
@@ -24,7 +29,13 @@ final class ThreadCpuAccount {
 
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     private final Set<Long> benchThreads = new HashSet<>();
-    private final Set<Long> mockThreads = new HashSet<>();
+    private final Set<Long> mockThreads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.ScheduledExecutorService sampler = java.util.concurrent.Executors
+            .newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "bench-cpu-sampler");
+                t.setDaemon(true);
+                return t;
+            });
 
     record Snapshot(long processNanos, Map<Long, String> names, Map<Long, Long> threadNanos) {
     }
@@ -32,6 +43,21 @@ final class ThreadCpuAccount {
     ThreadCpuAccount() {
         if (threads.isThreadCpuTimeSupported() && !threads.isThreadCpuTimeEnabled()) {
             threads.setThreadCpuTimeEnabled(true);
+        }
+        sampler.scheduleWithFixedDelay(this::sampleStacks, 0, 200, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() {
+        sampler.shutdownNow();
+    }
+
+    private void sampleStacks() {
+        for (var info : threads.getThreadInfo(threads.getAllThreadIds(), 64)) {
+            if (info != null && !mockThreads.contains(info.getThreadId()) && java.util.Arrays.stream(info.getStackTrace())
+                    .anyMatch(frame -> MOCK_PACKAGES.stream().anyMatch(frame.getClassName()::startsWith))) {
+                mockThreads.add(info.getThreadId());
+            }
         }
     }
 
@@ -92,7 +118,7 @@ final class ThreadCpuAccount {
 
     private String part(long id, String name) {
         if (benchThreads.contains(id) || name.startsWith("bench-") || name.equals("main")) {
-            return AGENTS;
+            return AGENTS; // the request tally runs the mock server's takeRequest, but for the benchmark
         }
         if (mockThreads.contains(id)) {
             return MOCK;
