@@ -8,11 +8,16 @@ final class AgentWrites {
     private final LongAdder succeeded = new LongAdder();
     private final LongAdder failed = new LongAdder();
     private final LongAdder nanos = new LongAdder();
+    private final LongAdder bytes = new LongAdder();
 
-    record Snapshot(long attempts, long succeeded, long failed, long nanos) {
+    record Snapshot(long attempts, long succeeded, long failed, long nanos, long bytes) {
         Snapshot minus(Snapshot earlier) {
             return new Snapshot(attempts - earlier.attempts, succeeded - earlier.succeeded, failed - earlier.failed,
-                    nanos - earlier.nanos);
+                    nanos - earlier.nanos, bytes - earlier.bytes);
+        }
+
+        double meanBytes() {
+            return attempts == 0 ? 0 : (double) bytes / attempts;
         }
 
         double meanMillis() {
@@ -21,9 +26,10 @@ final class AgentWrites {
         }
     }
 
-    /** Runs one write and counts it; rethrows its failure so the caller's retry logic sees it. */
-    <T> T count(java.util.concurrent.Callable<T> write) throws Exception {
+    /** Runs one write of {@code size} bytes and counts it; rethrows its failure so the caller's retry logic sees it. */
+    <T> T count(int size, java.util.concurrent.Callable<T> write) throws Exception {
         attempts.increment();
+        bytes.add(size);
         long start = System.nanoTime();
         try {
             T result = write.call();
@@ -38,6 +44,6 @@ final class AgentWrites {
     }
 
     Snapshot snapshot() {
-        return new Snapshot(attempts.sum(), succeeded.sum(), failed.sum(), nanos.sum());
+        return new Snapshot(attempts.sum(), succeeded.sum(), failed.sum(), nanos.sum(), bytes.sum());
     }
 }

@@ -311,9 +311,9 @@ class ScaleBench {
         long serverAgentWrites = sum(requests, k -> ApiRequestTally.who(k).equals("agent") && ApiRequestTally.isWrite(k));
         long serverOperatorWrites = sum(requests, k -> ApiRequestTally.who(k).equals("operator") && ApiRequestTally.isWrite(k));
         bench("BENCH   agent writes/s: offered %.1f, sent %.1f, succeeded %.1f (%.0f%% of offered), failed %d in the window;"
-                + " mean write %.1f ms; the server received %.1f/s%n", offered, writes.attempts() / window,
+                + " mean write %.1f ms; the server received %.1f/s; mean request body %.0f bytes%n", offered, writes.attempts() / window,
                 writes.succeeded() / window, 100 * writes.succeeded() / window / offered, writes.failed(), writes.meanMillis(),
-                serverAgentWrites / window);
+                serverAgentWrites / window, writes.meanBytes());
         bench("BENCH   operator writes/s: %.2f (all kinds, at the server)%n", serverOperatorWrites / window);
         requests.forEach((key, count) -> bench("BENCH     %-55s %9d  %8.2f/s%n", key, count, count / window));
         double perMinute = 60 / window;

@@ -76,7 +76,7 @@ final class VirtualIPStatusPatches implements SimulatedAgentModel {
     @Override
     public void start(List<String> nodes, List<String> vips, Function<String, String> initialMaster, Duration startSpread) {
         NodeStatusReporter.StatusPatcher real = NodeStatusReporter.patcher(client);
-        NodeStatusReporter.StatusPatcher counted = (vip, body) -> writes.count(() -> real.patch(vip, body));
+        NodeStatusReporter.StatusPatcher counted = (vip, body) -> writes.count(body.length(), () -> real.patch(vip, body));
         for (int i = 0; i < nodes.size(); i++) {
             String node = nodes.get(i);
             ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
