@@ -136,9 +136,13 @@ final class VirtualIPStatusPatches implements SimulatedAgentModel {
     @Override
     public void close() {
         agents.values().forEach(agent -> agent.thread().shutdownNow());
+        // one deadline for all: a writer blocked on a saturated server may not end at once, and there are hundreds
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         for (Agent agent : agents.values()) {
             try {
-                agent.thread().awaitTermination(2, TimeUnit.SECONDS);
+                if (!agent.thread().awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                    return;
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
