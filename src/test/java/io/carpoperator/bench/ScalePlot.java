@@ -42,7 +42,7 @@ final class ScalePlot {
         }
         Files.createDirectories(output.toAbsolutePath().getParent());
         Files.writeString(output, SvgBarChart.render("Master change -> status.master visible, " + model
-                + " (20 VirtualIPs; changes that timed out are not drawn)", bars));
+                + " (sizes where no change showed within 30 s have no bar)", bars));
         System.out.println("BENCH wrote " + output);
     }
 
