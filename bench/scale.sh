@@ -16,13 +16,13 @@ for arg in "$@"; do
 done
 # Maven compiles once; every size then runs the benchmark alone (failsafe's goal without packaging), bounded so a
 # saturated server cannot hang the loop.
-mvn -B -q test-compile
+mvn -B -q -Dstyle.color=never test-compile
 status=0
 for n in ${sizes//,/ }; do
   echo "BENCH === $n nodes, started $(date -u +%H:%M:%S) UTC, load average $(cut -d' ' -f1-3 /proc/loadavg)"
   out=$(mktemp)
   rc=0
-  timeout 420 mvn -B -q test-compile failsafe:integration-test -Dit.test=ScaleBench -Dbench.nodes="$n" \
+  timeout 420 mvn -B -q -Dstyle.color=never test-compile failsafe:integration-test -Dit.test=ScaleBench -Dbench.nodes="$n" \
       ${args[@]+"${args[@]}"} >"$out" 2>&1 || rc=$?
   grep '^BENCH' "$out" || true
   if ! grep -q '^BENCH   this size took' "$out"; then
