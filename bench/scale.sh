@@ -3,7 +3,7 @@
 # simulated agent per node; API writes/s, watch events per agent, reconciles/s, CPU and propagation, one cluster size
 # per JVM (a fresh operator and mock server for each).
 # Usage: bench/scale.sh [-Dbench.nodes=50,200,500] [-Dbench.vips=20] [-Dbench.watchers=5] [-Dbench.changes=20]
-#                       [-Dbench.warmup=30] [-Dbench.window=60] [-Dbench.model=VirtualIPStatusPatches]
+#                       [-Dbench.warmup=30] [-Dbench.window=60] [-Dbench.model=NodeReportWrites]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes="50,200,500"
@@ -35,7 +35,7 @@ for n in ${sizes//,/ }; do
   rm -f "$out"
 done
 # one bar per size: the propagation latencies each size kept in target/bench
-model=VirtualIPStatusPatches
+model=NodeReportWrites
 for arg in ${args[@]+"${args[@]}"}; do
   case "$arg" in -Dbench.model=*) model="${arg#-Dbench.model=}" ;; esac
 done

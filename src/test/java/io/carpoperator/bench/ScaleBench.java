@@ -78,7 +78,8 @@ class ScaleBench {
     static final Duration WINDOW = Duration.ofSeconds(Integer.getInteger("bench.window", 60));
     static final Duration REFRESH = Duration.ofSeconds(10);
     static final Duration PROPAGATION_TIMEOUT = Duration.ofSeconds(30);
-    static final String MODEL = System.getProperty("bench.model", "VirtualIPStatusPatches");
+    /** The status model of this source tree; the one before issue 13 ("VirtualIPStatusPatches") is at commit ba863e5. */
+    static final String MODEL = System.getProperty("bench.model", "NodeReportWrites");
     static final long SEED = Long.getLong("bench.seed", 13);
     /** Peers (and as many heartbeat targets) in each agent's probe round; a real agent probes every other node. */
     static final int PROBE_TARGETS = Integer.getInteger("bench.probeTargets", Integer.MAX_VALUE);
@@ -211,8 +212,9 @@ class ScaleBench {
 
     private SimulatedAgentModel model(KubernetesClient agentClient) {
         return switch (MODEL) {
-            case "VirtualIPStatusPatches" -> new VirtualIPStatusPatches(agentClient, REFRESH, SEED, PROBE_TARGETS);
-            default -> throw new IllegalArgumentException("bench.model='" + MODEL + "' is not a model; known: VirtualIPStatusPatches");
+            case "NodeReportWrites" -> new NodeReportWrites(agentClient, REFRESH, SEED, PROBE_TARGETS);
+            default -> throw new IllegalArgumentException("bench.model='" + MODEL + "' is not a model of this tree; known: NodeReportWrites"
+                    + " (VirtualIPStatusPatches, the model before issue 13, runs at commit ba863e5)");
         };
     }
 

@@ -2,12 +2,13 @@ package io.carpoperator.bench;
 
 import io.carpoperator.agent.NodeStatusReporter;
 import io.carpoperator.agent.VipReport;
+import io.carpoperator.api.AgentConfig;
 import io.carpoperator.api.NodeState;
-import io.carpoperator.api.VirtualIP;
 import io.carpoperator.watchdog.ProbeResult;
 import io.carpoperator.watchdog.ProbeRound;
 import io.carpoperator.watchdog.ProbeTarget;
 import io.carpoperator.watchdog.TargetRole;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -26,17 +27,16 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
 /**
- * Today's model: every agent writes its own entry, status.nodes.&lt;node&gt;, of every VirtualIP it runs with a JSON merge
- * patch, at once on a change and again every refresh interval (10 s) — through the agent's own
- * {@link NodeStatusReporter} (coalescing, refresh, back-off) and patcher, so timing and payload are the real ones. Every
- * agent watches every VirtualIP.
+ * The trust-boundary model (issue 13): every agent writes one NodeReport named after its node, holding its entry for
+ * every VirtualIP, at once on a change and again every refresh interval — through the agent's own
+ * {@link NodeStatusReporter} and patcher, so timing and payload are the real ones — and watches only the operator's
+ * ConfigMaps and password copies of its namespace, as {@code AgentConfigWatcher} does.
  *
- * <p>Each simulated node gets the reporter's own writer thread, as in a real agent (the reporter's state belongs to that
- * thread). The probe round in each report is the one a real agent sends: every other selected node as peer and as
- * heartbeat target (the agent takes them from the other nodes' entries), plus one isolation host.
+ * <p>The probe round in each entry is what a real agent sends: the other selected nodes as peers and heartbeats, plus
+ * one isolation host (the addresses are data for the mock API server only; nothing is sent to them).
  */
-final class VirtualIPStatusPatches implements SimulatedAgentModel {
-    static final String ISOLATION_HOST = "10.255.0.1";
+final class NodeReportWrites implements SimulatedAgentModel {
+    static final String ISOLATION_HOST = "198.51.100.1";
 
     private final KubernetesClient client;
     private final Duration refresh;
@@ -45,16 +45,10 @@ final class VirtualIPStatusPatches implements SimulatedAgentModel {
     private final AgentWrites writes = new AgentWrites();
     private final Map<String, Agent> agents = new LinkedHashMap<>();
 
-    private record Agent(String node, String address, ScheduledExecutorService thread, NodeStatusReporter reporter,
-            ProbeRound round) {
+    private record Agent(String node, String address, ScheduledExecutorService thread, NodeStatusReporter reporter, ProbeRound round) {
     }
 
-    /**
-     * @param client       the agents' client (its user agent tells the benchmark's request tally who wrote)
-     * @param probeTargets at most this many peers (and heartbeat targets) in a probe round; a real agent has every
-     *                     other node, which makes each entry grow with the cluster — fewer separates count from size
-     */
-    VirtualIPStatusPatches(KubernetesClient client, Duration refresh, long seed, int probeTargets) {
+    NodeReportWrites(KubernetesClient client, Duration refresh, long seed, int probeTargets) {
         this.client = client;
         this.refresh = refresh;
         this.random = new Random(seed);
@@ -63,20 +57,23 @@ final class VirtualIPStatusPatches implements SimulatedAgentModel {
 
     @Override
     public String description() {
-        return "every agent merge-patches status.nodes.<node> of every VirtualIP (on change and every " + refresh.toSeconds()
-                + " s) and watches every VirtualIP; probe round: " + (probeTargets == Integer.MAX_VALUE ? "every other node"
-                : "at most " + probeTargets + " other nodes") + " as peer and heartbeat";
+        return "every agent writes its node's NodeReport, all its VIPs in one object (on change and every " + refresh.toSeconds()
+                + " s) and watches only its namespace's ConfigMaps and Secrets; probe round: "
+                + (probeTargets == Integer.MAX_VALUE ? "every other node" : "at most " + probeTargets + " other nodes") + " as peer and heartbeat";
     }
 
     @Override
     public double offeredWritesPerSecond(int nodes, int vips) {
-        return (double) nodes * vips / refresh.toMillis() * 1000;
+        return (double) nodes / refresh.toMillis() * 1000;
     }
 
     @Override
     public void start(List<String> nodes, List<String> vips, Function<String, String> initialMaster, Duration startSpread) {
         NodeStatusReporter.StatusPatcher real = NodeStatusReporter.patcher(client);
-        NodeStatusReporter.StatusPatcher counted = (vip, body) -> writes.count(body.length(), () -> real.patch(vip, body));
+        NodeStatusReporter.StatusPatcher counted = (node, patch, whole, replace) -> writes.count(patch.length(), () -> {
+            real.write(node, patch, whole, replace);
+            return null;
+        });
         for (int i = 0; i < nodes.size(); i++) {
             String node = nodes.get(i);
             ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -106,26 +103,39 @@ final class VirtualIPStatusPatches implements SimulatedAgentModel {
 
     @Override
     public AutoCloseable watchAsAgent(KubernetesClient watcherClient, String node, LongAdder events) {
-        // VirtualIPWatcher's informer: every VirtualIP, cluster-wide, no resync
-        SharedIndexInformer<VirtualIP> informer = watcherClient.resources(VirtualIP.class).runnableInformer(0);
-        informer.addEventHandler(new ResourceEventHandler<>() {
+        // AgentConfigWatcher's informers: the labelled ConfigMaps and Secrets of the agents' namespace, no resync
+        SharedIndexInformer<?> configs = watcherClient.configMaps().inNamespace("carp-agents").withLabel(AgentConfig.VIP_LABEL)
+                .runnableInformer(0);
+        SharedIndexInformer<?> secrets = watcherClient.secrets().inNamespace("carp-agents").withLabel(AgentConfig.VIP_LABEL)
+                .runnableInformer(0);
+        count(configs, events);
+        count(secrets, events);
+        configs.start();
+        secrets.start();
+        return () -> {
+            configs.stop();
+            secrets.stop();
+        };
+    }
+
+    @SuppressWarnings({ "unchecked", "rawtypes" })
+    private static void count(SharedIndexInformer informer, LongAdder events) {
+        informer.addEventHandler(new ResourceEventHandler<HasMetadata>() {
             @Override
-            public void onAdd(VirtualIP vip) {
+            public void onAdd(HasMetadata object) {
                 events.increment();
             }
 
             @Override
-            public void onUpdate(VirtualIP before, VirtualIP after) {
+            public void onUpdate(HasMetadata before, HasMetadata after) {
                 events.increment();
             }
 
             @Override
-            public void onDelete(VirtualIP vip, boolean finalStateUnknown) {
+            public void onDelete(HasMetadata object, boolean finalStateUnknown) {
                 events.increment();
             }
         });
-        informer.start();
-        return informer::stop;
     }
 
     @Override
@@ -136,7 +146,6 @@ final class VirtualIPStatusPatches implements SimulatedAgentModel {
     @Override
     public void close() {
         agents.values().forEach(agent -> agent.thread().shutdownNow());
-        // one deadline for all: a writer blocked on a saturated server may not end at once, and there are hundreds
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         for (Agent agent : agents.values()) {
             try {
@@ -151,12 +160,11 @@ final class VirtualIPStatusPatches implements SimulatedAgentModel {
     }
 
     private static VipReport report(Agent agent, NodeState state) {
-        Instant now = Instant.now();
         String reason = state == NodeState.MASTER ? "ucarp: became MASTER" : "ucarp: became BACKUP";
-        return new VipReport(state, now, reason, agent.address(), agent.round(), 0);
+        return new VipReport(state, Instant.now(), reason, agent.address(), agent.round(), 0);
     }
 
-    /** The round a real agent on node {@code self} reports: every other node as peer and heartbeat, one isolation host. */
+    /** The round a real agent on node {@code self} reports: other nodes as peer and heartbeat, one isolation host. */
     private static ProbeRound probeRound(int self, int nodes, int limit) {
         List<ProbeResult> results = new ArrayList<>();
         int others = 0;
@@ -172,11 +180,12 @@ final class VirtualIPStatusPatches implements SimulatedAgentModel {
         return new ProbeRound(Instant.now(), results);
     }
 
+    /** Data only: the bench's nodes are Node objects in the mock API server, never probed. */
     static String vipNetworkAddress(int node) {
-        return "10.1." + node / 250 + "." + (node % 250 + 1);
+        return "198.51." + (100 + node / 250) + "." + (node % 250 + 2);
     }
 
     static String heartbeatAddress(int node) {
-        return "10.2." + node / 250 + "." + (node % 250 + 1);
+        return "203.0." + (113 + node / 250) + "." + (node % 250 + 2);
     }
 }
