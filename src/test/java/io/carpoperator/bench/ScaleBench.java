@@ -66,7 +66,7 @@ class ScaleBench {
     public static class ProductionTimersAnyPort implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("carp.status.resync", "10s", "quarkus.http.test-port", "0");
+            return Map.of("carp.status.resync", "10s", "carp.status.staleness", "30s", "quarkus.http.test-port", "0");
         }
     }
 
