@@ -26,6 +26,7 @@ import java.util.stream.Collectors;
 public final class NodeStatusPatch {
     static final String OK = "ok";
     static final String FAIL = "fail";
+    static final int MAX_NAMED_TARGETS = 8;
 
     private NodeStatusPatch() {
     }
@@ -61,7 +62,10 @@ public final class NodeStatusPatch {
         boolean ok = results.stream().anyMatch(ProbeResult::ok);
         Double fastest = results.stream().filter(ProbeResult::ok).map(ProbeResult::rtt).filter(Objects::nonNull)
                 .min(Duration::compareTo).map(rtt -> Math.round(rtt.toNanos() / 1_000.0) / 1_000.0).orElse(null);
-        String targets = results.stream().map(r -> r.target().address()).distinct().collect(Collectors.joining(","));
+        List<String> all = results.stream().map(r -> r.target().address()).distinct().toList();
+        // named up to a few: a list of every peer would make each node's report grow with the cluster size
+        String targets = String.join(",", all.subList(0, Math.min(MAX_NAMED_TARGETS, all.size())))
+                + (all.size() > MAX_NAMED_TARGETS ? " (+" + (all.size() - MAX_NAMED_TARGETS) + " more)" : "");
         return new ProbeSummary.ProbeOutcome(ok ? OK : FAIL, fastest, targets);
     }
 

@@ -6,8 +6,10 @@ import java.util.Objects;
 
 /**
  * A node's entry as the VirtualIP status shows it: everything but what changes on every refresh (the writer's
- * lastUpdate, round-trip times, the probe round's time). Copying those would cost one VirtualIP write per node per
- * refresh — the nodes × VIPs traffic this design removes; the NodeReport keeps them for whoever wants them.
+ * lastUpdate, round-trip times, the probe round's time) — copying those would cost one VirtualIP write per node per
+ * refresh, the nodes × VIPs traffic this design removes — and the probe target lists, which name every other node and
+ * would make one VirtualIP grow with nodes² (over a megabyte at 200 nodes, past etcd's limit at 500). The NodeReport
+ * keeps all of it for whoever wants it.
  */
 final class NodeEntryView {
 
@@ -48,10 +50,10 @@ final class NodeEntryView {
         if (a == null || b == null) {
             return a == b;
         }
-        return Objects.equals(a.result, b.result) && Objects.equals(a.targets, b.targets);
+        return Objects.equals(a.result, b.result);
     }
 
     private static ProbeSummary.ProbeOutcome outcome(ProbeSummary.ProbeOutcome outcome) {
-        return outcome == null ? null : new ProbeSummary.ProbeOutcome(outcome.result, null, outcome.targets);
+        return outcome == null ? null : new ProbeSummary.ProbeOutcome(outcome.result, null, null);
     }
 }

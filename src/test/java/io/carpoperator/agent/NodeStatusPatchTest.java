@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.carpoperator.api.NodeState;
 import io.carpoperator.api.NodeStatus;
+import io.carpoperator.api.ProbeSummary;
 import io.carpoperator.watchdog.ProbeResult;
 import io.carpoperator.watchdog.ProbeRound;
 import io.carpoperator.watchdog.ProbeTarget;
@@ -49,6 +50,17 @@ class NodeStatusPatchTest {
         assertThat(NodeStatusPatch.report(Map.of("web", status), Set.of(), T0)).isEqualTo("{\"spec\":{\"vips\":{\"web\":{\"state\":\"INIT\","
                 + "\"since\":null,\"reason\":null,\"address\":null,\"heartbeatAddress\":null,\"probes\":null,\"ucarpRestarts\":0,"
                 + "\"lastUpdate\":\"2026-01-01T00:00:00.123Z\"}},\"lastUpdate\":\"2026-01-01T00:00:00.123Z\"}}");
+    }
+
+    @Test
+    void namesAtMostEightTargetsPerRoleSoAReportDoesNotGrowWithTheCluster() {
+        List<ProbeResult> results = new java.util.ArrayList<>();
+        for (int i = 1; i <= 12; i++) {
+            results.add(ProbeResult.answered(ProbeTarget.icmp(TargetRole.PEER, "198.51.100." + i), Duration.ofMillis(1)));
+        }
+        ProbeSummary summary = NodeStatusPatch.summary(new ProbeRound(T0, results));
+        assertThat(summary.peer.targets).isEqualTo("198.51.100.1,198.51.100.2,198.51.100.3,198.51.100.4,198.51.100.5,198.51.100.6,"
+                + "198.51.100.7,198.51.100.8 (+4 more)");
     }
 
     @Test

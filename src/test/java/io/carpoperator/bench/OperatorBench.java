@@ -43,7 +43,7 @@ class OperatorBench {
     public static class ProductionTimers implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("carp.status.resync", "10s");
+            return Map.of("carp.status.resync", "10s", "carp.status.staleness", "30s");
         }
     }
 
