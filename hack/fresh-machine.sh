@@ -105,9 +105,9 @@ git ls-files --cached --others --exclude-standard -z | tar --null -T - -c \
       mkdir -p /home/newcomer/carp-operator && cd /home/newcomer/carp-operator && tar -x
       echo "fresh-machine: $(. /etc/os-release; echo "$PRETTY_NAME"), $(java -version 2>&1 | head -1), $(mvn -v 2>/dev/null | head -1)"
       echo "fresh-machine: $ '"$readme_demo"'"
-      '"$readme_demo"' </dev/null; printf '\nfresh-machine: demo exit code %s\n' $?
+      '"$readme_demo"' </dev/null; rc=$?; echo; echo "fresh-machine: demo exit code $rc"
       echo "fresh-machine: $ '"$readme_test"'"
-      '"$readme_test"' </dev/null; printf '\nfresh-machine: test exit code %s\n' $?' 2>&1 | tee "$LOG" | grep --line-buffered -E '^(fresh-machine|carp|carp demo):|Tests run:.*Fail|BUILD|ERROR\]' || true
+      '"$readme_test"' </dev/null; rc=$?; echo; echo "fresh-machine: test exit code $rc"' 2>&1 | tee "$LOG" | grep --line-buffered -E '^(fresh-machine|carp|carp demo):|Tests run:.*Fail|BUILD|ERROR\]' || true
 elapsed=$(( $(date +%s) - start ))
 
 echo
