@@ -58,7 +58,7 @@ runtime = "runc"
 CONF
 export CONTAINERS_CONF="$WORK/containers.conf"
 
-cleanup() { podman rm -f "$NAME" >/dev/null 2>&1 || true; }
+cleanup() { podman rm -f "$NAME" "$NAME-build" >/dev/null 2>&1 || true; }
 trap cleanup EXIT
 
 ca_mount=()
