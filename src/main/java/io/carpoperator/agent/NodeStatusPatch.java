@@ -2,6 +2,7 @@ package io.carpoperator.agent;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.carpoperator.api.NodeReport;
 import io.carpoperator.api.NodeStatus;
 import io.carpoperator.api.ProbeSummary;
 import io.carpoperator.api.Timestamps;
@@ -9,13 +10,12 @@ import io.carpoperator.watchdog.ProbeResult;
 import io.carpoperator.watchdog.ProbeRound;
 import io.carpoperator.watchdog.TargetRole;
 import java.time.Duration;
-import io.carpoperator.api.NodeReport;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.List;
-import java.util.Objects;
 import java.util.stream.Collectors;
 
 /**

@@ -1,5 +1,6 @@
 package io.carpoperator.operator;
 
+import io.carpoperator.api.ConditionReasons;
 import io.carpoperator.api.FieldProblem;
 import io.carpoperator.api.NodeState;
 import io.carpoperator.api.ResolvedConfig;
@@ -8,7 +9,6 @@ import io.carpoperator.api.Timestamps;
 import io.carpoperator.api.UnreadValue;
 import io.carpoperator.api.VirtualIP;
 import io.carpoperator.api.VirtualIPStatus;
-import io.carpoperator.api.ConditionReasons;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;

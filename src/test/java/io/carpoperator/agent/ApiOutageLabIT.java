@@ -3,17 +3,18 @@ package io.carpoperator.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.carpoperator.api.CrdFiles;
 import io.carpoperator.api.NodeReport;
 import io.carpoperator.api.NodeState;
 import io.carpoperator.api.ResolvedConfig;
-import io.carpoperator.api.CrdFiles;
 import io.carpoperator.lab.ClientPinger;
 import io.carpoperator.lab.Lab;
 import io.carpoperator.lab.LabNode;
 import io.carpoperator.lab.OutageReport;
+import io.carpoperator.testing.LabTest;
+import io.carpoperator.testing.StrictKubernetesServerTestResource;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.carpoperator.testing.StrictKubernetesServerTestResource;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import io.carpoperator.testing.LabTest;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -1,7 +1,7 @@
 package io.carpoperator.bench;
 
-import io.carpoperator.lab.LabNode;
 import io.carpoperator.agent.AgentRuntime;
+import io.carpoperator.lab.LabNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;

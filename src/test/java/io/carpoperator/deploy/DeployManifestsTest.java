@@ -2,12 +2,12 @@ package io.carpoperator.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.carpoperator.agent.AgentRuntime;
 import io.carpoperator.api.CrdFiles;
 import io.carpoperator.api.SpecValidator;
 import io.carpoperator.api.VirtualIP;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesList;
-import io.carpoperator.agent.AgentRuntime;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
@@ -19,8 +19,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
