@@ -128,7 +128,6 @@ public final class CrdSchemaValidator {
     private static void prune(JsonNode value, JsonNode schema, String path, boolean root, List<String> unknown) {
         if (value.isObject()) {
             ObjectNode object = (ObjectNode) value;
-            JsonNode properties = schema.path("properties");
             JsonNode additional = schema.path("additionalProperties");
             boolean preserve = schema.path(PRESERVE).asBoolean(false);
             for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext();) {
@@ -138,7 +137,7 @@ public final class CrdSchemaValidator {
                 if ((root || schema.path("x-kubernetes-embedded-resource").asBoolean(false)) && ROOT_FIELDS.contains(name)) {
                     continue; // an object's own apiVersion, kind and metadata
                 }
-                JsonNode childSchema = properties.has(name) ? properties.get(name) : additional.isObject() ? additional : null;
+                JsonNode childSchema = fieldSchema(schema, name);
                 if (childSchema == null) {
                     if (!preserve && !additional.asBoolean(false)) {
                         unknown.add(childPath);
@@ -261,14 +260,22 @@ public final class CrdSchemaValidator {
         return value.isArray() ? "array" : value.isObject() ? "object" : "null";
     }
 
+    /** An object field's schema: its own property, else additionalProperties when that is a schema; null when neither. */
+    private static JsonNode fieldSchema(JsonNode schema, String field) {
+        JsonNode properties = schema.path("properties");
+        if (properties.has(field)) {
+            return properties.get(field);
+        }
+        JsonNode additional = schema.path("additionalProperties");
+        return additional.isObject() ? additional : null;
+    }
+
     // ---- list types
 
     private static void checkListTypes(JsonNode value, JsonNode schema, List<Object> node, List<FieldError> errors) {
         if (value.isObject()) {
-            JsonNode properties = schema.path("properties");
-            JsonNode additional = schema.path("additionalProperties");
             value.fields().forEachRemaining(f -> {
-                JsonNode child = properties.has(f.getKey()) ? properties.get(f.getKey()) : additional.isObject() ? additional : null;
+                JsonNode child = fieldSchema(schema, f.getKey());
                 if (child != null) {
                     checkListTypes(f.getValue(), child, append(node, f.getKey()), errors);
                 }
@@ -328,10 +335,8 @@ public final class CrdSchemaValidator {
                     .ifPresent(errors::add);
         }
         if (value.isObject()) {
-            JsonNode properties = schema.path("properties");
-            JsonNode additional = schema.path("additionalProperties");
             value.fields().forEachRemaining(f -> {
-                JsonNode child = properties.has(f.getKey()) ? properties.get(f.getKey()) : additional.isObject() ? additional : null;
+                JsonNode child = fieldSchema(schema, f.getKey());
                 if (child != null) {
                     JsonNode oldChild = old != null && old.isObject() ? old.get(f.getKey()) : null;
                     checkRules(f.getValue(), oldChild, child, append(node, f.getKey()), unchanged, errors);
