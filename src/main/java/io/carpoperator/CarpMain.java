@@ -1,12 +1,12 @@
 package io.carpoperator;
 
+import io.carpoperator.dataplane.AgentMetrics;
+import io.carpoperator.dataplane.VipRunnerFactory;
+import io.carpoperator.dataplane.DataPlaneEnvironment;
 import io.carpoperator.agent.AgentHttpServer;
-import io.carpoperator.agent.AgentMetrics;
 import io.carpoperator.agent.AgentSettings;
 import io.carpoperator.agent.ClusterAgent;
-import io.carpoperator.agent.DataPlaneEnvironment;
 import io.carpoperator.agent.StandaloneAgent;
-import io.carpoperator.agent.VipRunnerFactory;
 import io.carpoperator.demo.DemoRun;
 import io.carpoperator.operator.OperatorSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;

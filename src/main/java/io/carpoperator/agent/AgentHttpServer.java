@@ -1,5 +1,6 @@
 package io.carpoperator.agent;
 
+import io.carpoperator.dataplane.AgentMetrics;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;

@@ -1,5 +1,7 @@
 package io.carpoperator.agent;
 
+import io.carpoperator.dataplane.VipSettings;
+import io.carpoperator.dataplane.VipDataPlaneFactory;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,5 +1,7 @@
 package io.carpoperator.agent;
 
+import io.carpoperator.dataplane.VipSettings;
+
 /** What this node should do with one VirtualIP, decided from the informer caches alone. */
 public sealed interface DesiredVip {
 

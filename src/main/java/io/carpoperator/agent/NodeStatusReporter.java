@@ -1,5 +1,6 @@
 package io.carpoperator.agent;
 
+import io.carpoperator.dataplane.VipReport;
 import io.carpoperator.api.NodeReport;
 import io.carpoperator.api.NodeStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;

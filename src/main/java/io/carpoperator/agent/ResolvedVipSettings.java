@@ -1,5 +1,6 @@
 package io.carpoperator.agent;
 
+import io.carpoperator.dataplane.VipSettings;
 import io.carpoperator.api.FieldProblem;
 import io.carpoperator.api.Ipv4Cidr;
 import io.carpoperator.api.ProbeType;

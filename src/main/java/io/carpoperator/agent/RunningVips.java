@@ -1,5 +1,9 @@
 package io.carpoperator.agent;
 
+import io.carpoperator.dataplane.VipSettings;
+import io.carpoperator.dataplane.VipReport;
+import io.carpoperator.dataplane.VipDataPlaneFactory;
+import io.carpoperator.dataplane.VipDataPlane;
 import io.carpoperator.api.NodeState;
 import java.time.Clock;
 import java.time.Duration;

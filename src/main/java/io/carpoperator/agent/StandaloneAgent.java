@@ -1,5 +1,8 @@
 package io.carpoperator.agent;
 
+import io.carpoperator.dataplane.AgentMetrics;
+import io.carpoperator.dataplane.DataPlaneEnvironment;
+import io.carpoperator.dataplane.VipRunner;
 import io.carpoperator.api.NodeState;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -1,5 +1,8 @@
 package io.carpoperator.agent;
 
+import io.carpoperator.dataplane.UserHooks;
+import io.carpoperator.dataplane.VipSettings;
+import io.carpoperator.dataplane.DataPlaneEnvironment;
 import io.carpoperator.carp.Passfile;
 import io.carpoperator.watchdog.ProbeKind;
 import java.io.IOException;

@@ -1,5 +1,7 @@
 package io.carpoperator.agent;
 
+import io.carpoperator.dataplane.VipSettings;
+
 /** One step that brings this node's running VIPs to the desired set; the agent carries them out in list order. */
 public sealed interface VipAction {
 

@@ -1,5 +1,6 @@
 package io.carpoperator.agent;
 
+import io.carpoperator.dataplane.VipSettings;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

@@ -1,10 +1,10 @@
 package io.carpoperator.demo;
 
-import io.carpoperator.agent.AgentMetrics;
+import io.carpoperator.dataplane.AgentMetrics;
+import io.carpoperator.dataplane.VipRunnerFactory;
+import io.carpoperator.dataplane.DataPlaneEnvironment;
 import io.carpoperator.agent.AgentSettings;
 import io.carpoperator.agent.ClusterAgent;
-import io.carpoperator.agent.DataPlaneEnvironment;
-import io.carpoperator.agent.VipRunnerFactory;
 import io.carpoperator.lab.Lab;
 import io.carpoperator.lab.LabNode;
 import io.carpoperator.operator.EventRecorder;

@@ -1,5 +1,6 @@
 package io.carpoperator.agent;
 
+import io.carpoperator.dataplane.VipSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -1,5 +1,9 @@
 package io.carpoperator.agent;
 
+import io.carpoperator.dataplane.AgentMetrics;
+import io.carpoperator.dataplane.VipRunnerFactory;
+import io.carpoperator.dataplane.DataPlaneEnvironment;
+import io.carpoperator.dataplane.VipRunner;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

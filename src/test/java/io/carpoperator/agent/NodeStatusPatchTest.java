@@ -1,5 +1,6 @@
 package io.carpoperator.agent;
 
+import io.carpoperator.dataplane.VipReport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.carpoperator.api.NodeState;

@@ -1,5 +1,9 @@
 package io.carpoperator.agent;
 
+import io.carpoperator.dataplane.VipSettings;
+import io.carpoperator.dataplane.VipReport;
+import io.carpoperator.dataplane.VipDataPlaneFactory;
+import io.carpoperator.dataplane.VipDataPlane;
 import static io.carpoperator.agent.AgentFixtures.NODE;
 import static io.carpoperator.agent.AgentFixtures.resolved;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,5 +1,7 @@
 package io.carpoperator.agent;
 
+import io.carpoperator.dataplane.UserHooks;
+import io.carpoperator.dataplane.VipSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,6 @@
 package io.carpoperator.agent;
 
+import io.carpoperator.dataplane.VipSettings;
 import static io.carpoperator.agent.AgentFixtures.KEY;
 import static io.carpoperator.agent.AgentFixtures.NAMESPACE;
 import static io.carpoperator.agent.AgentFixtures.NODE;

@@ -1,9 +1,9 @@
 package io.carpoperator.bench;
 
-import io.carpoperator.agent.AgentMetrics;
-import io.carpoperator.agent.DataPlaneEnvironment;
-import io.carpoperator.agent.VipRunner;
-import io.carpoperator.agent.VipSettings;
+import io.carpoperator.dataplane.AgentMetrics;
+import io.carpoperator.dataplane.VipSettings;
+import io.carpoperator.dataplane.DataPlaneEnvironment;
+import io.carpoperator.dataplane.VipRunner;
 import io.carpoperator.api.NodeState;
 import io.carpoperator.watchdog.ProbeKind;
 import java.io.BufferedReader;

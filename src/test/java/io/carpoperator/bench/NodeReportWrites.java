@@ -1,7 +1,7 @@
 package io.carpoperator.bench;
 
+import io.carpoperator.dataplane.VipReport;
 import io.carpoperator.agent.NodeStatusReporter;
-import io.carpoperator.agent.VipReport;
 import io.carpoperator.api.AgentConfig;
 import io.carpoperator.api.NodeState;
 import io.carpoperator.watchdog.ProbeResult;

@@ -1,5 +1,6 @@
 package io.carpoperator.deploy;
 
+import io.carpoperator.dataplane.AgentMetrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.carpoperator.agent.AgentRuntime;
@@ -219,7 +220,7 @@ class DeployManifestsTest {
     void grafanaDashboardQueriesOnlyMetricsTheAgentAndTheOperatorExport() throws IOException {
         Set<String> exported = new java.util.HashSet<>(OPERATOR_METRICS);
         java.util.regex.Matcher help = java.util.regex.Pattern.compile("(?m)^# TYPE (\\S+) ")
-                .matcher(new io.carpoperator.agent.AgentMetrics().render());
+                .matcher(new io.carpoperator.dataplane.AgentMetrics().render());
         while (help.find()) {
             exported.add(help.group(1));
         }

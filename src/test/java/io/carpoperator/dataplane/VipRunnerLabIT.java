@@ -1,9 +1,9 @@
-package io.carpoperator.agent;
+package io.carpoperator.dataplane;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.carpoperator.agent.LabAgents.RunningVip;
+import io.carpoperator.dataplane.LabAgents.RunningVip;
 import io.carpoperator.api.NodeState;
 import io.carpoperator.lab.ClientPinger;
 import io.carpoperator.lab.Lab;

@@ -1,4 +1,4 @@
-package io.carpoperator.agent;
+package io.carpoperator.dataplane;
 
 import java.nio.file.Path;
 

@@ -1,4 +1,4 @@
-package io.carpoperator.agent;
+package io.carpoperator.dataplane;
 
 import io.carpoperator.carp.CommandRunner;
 import io.carpoperator.carp.ProcessCommandRunner;

@@ -1,4 +1,4 @@
-package io.carpoperator.agent;
+package io.carpoperator.dataplane;
 
 import io.carpoperator.api.NodeState;
 import io.carpoperator.carp.AddressControl;
