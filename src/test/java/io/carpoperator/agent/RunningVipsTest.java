@@ -88,7 +88,7 @@ class RunningVipsTest {
             }
 
             @Override
-            public void stop(boolean handOver) {
+            public void stop(boolean handOver, java.time.Duration budget) {
                 allStopping.countDown();
                 try {
                     // each stop waits until all are stopping: only parallel stops finish
