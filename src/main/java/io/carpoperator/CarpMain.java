@@ -130,6 +130,7 @@ public class CarpMain implements QuarkusApplication {
         Quarkus.waitForExit();
         agent.close();
         http.close();
+        metrics.close();
         scheduler.shutdownNow();
         return 0;
     }

@@ -85,6 +85,7 @@ public final class StandaloneAgent {
                 if (server != null) {
                     server.close();
                 }
+                metrics.close();
                 scheduler.shutdownNow();
                 stopped.countDown();
             }

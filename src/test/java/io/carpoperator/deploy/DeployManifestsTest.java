@@ -6,7 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.carpoperator.agent.AgentRuntime;
 import io.carpoperator.api.CrdFiles;
 import io.carpoperator.api.SpecValidator;
+import io.carpoperator.api.NodeState;
 import io.carpoperator.api.VirtualIP;
+import io.carpoperator.testing.PrometheusSamples;
+import io.carpoperator.watchdog.ProbeResult;
+import io.carpoperator.watchdog.ProbeRound;
+import io.carpoperator.watchdog.ProbeTarget;
+import io.carpoperator.watchdog.TargetRole;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesList;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
@@ -18,6 +24,8 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -216,14 +224,20 @@ class DeployManifestsTest {
             "reconciliations_failure_total", "reconciliations_execution_duration_seconds_bucket", "reconciliations_queue",
             "reconciliations_active", "custom_resources");
 
+    /** A series appears once it has a value: one VIP that changed state, probed and restarted ucarp shows them all. */
+    private static AgentMetrics agentMetricsWithOneVip() {
+        AgentMetrics metrics = new AgentMetrics();
+        metrics.stateChanged("web", "198.51.100.10", NodeState.MASTER);
+        metrics.probeRound("web", new ProbeRound(Instant.EPOCH, List.of(
+                ProbeResult.answered(ProbeTarget.icmp(TargetRole.PEER, "198.51.100.12"), Duration.ofMillis(2)))));
+        metrics.ucarpRestarts("web", 1);
+        return metrics;
+    }
+
     @Test
     void grafanaDashboardQueriesOnlyMetricsTheAgentAndTheOperatorExport() throws IOException {
         Set<String> exported = new java.util.HashSet<>(OPERATOR_METRICS);
-        java.util.regex.Matcher help = java.util.regex.Pattern.compile("(?m)^# TYPE (\\S+) ")
-                .matcher(new io.carpoperator.dataplane.AgentMetrics().render());
-        while (help.find()) {
-            exported.add(help.group(1));
-        }
+        exported.addAll(PrometheusSamples.parse(agentMetricsWithOneVip().render()).types().keySet());
         var dashboard = new com.fasterxml.jackson.databind.ObjectMapper()
                 .readTree(Files.readString(Path.of("deploy/monitoring/grafana-dashboard.json")));
         List<String> queried = new ArrayList<>();
