@@ -11,7 +11,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 
@@ -21,15 +22,20 @@ class AgentHttpServerTest {
     void servesHealthReadinessAndMetrics() throws Exception {
         AgentMetrics metrics = new AgentMetrics();
         metrics.stateChanged("web", "198.51.100.10", NodeState.INIT);
-        AtomicBoolean ready = new AtomicBoolean();
+        AtomicReference<HealthVerdict> live = new AtomicReference<>(HealthVerdict.FINE);
+        AtomicReference<HealthVerdict> ready = new AtomicReference<>(new HealthVerdict(List.of("VirtualIP web: still INIT (starting ucarp)")));
         HttpClient client = HttpClient.newHttpClient();
         try (AgentHttpServer server = AgentHttpServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                metrics, () -> true, ready::get)) {
+                metrics, live::get, ready::get)) {
             String base = "http://127.0.0.1:" + server.port();
-            assertThat(get(client, base + "/healthz").statusCode()).isEqualTo(200);
-            assertThat(get(client, base + "/readyz").statusCode()).isEqualTo(503);
-            ready.set(true);
-            assertThat(get(client, base + "/readyz").statusCode()).isEqualTo(200);
+            assertThat(get(client, base + "/healthz")).returns(200, HttpResponse::statusCode).returns("ok\n", HttpResponse::body);
+            assertThat(get(client, base + "/readyz")).returns(503, HttpResponse::statusCode)
+                    .returns("not ready:\nVirtualIP web: still INIT (starting ucarp)\n", HttpResponse::body);
+            ready.set(HealthVerdict.FINE);
+            assertThat(get(client, base + "/readyz")).returns(200, HttpResponse::statusCode).returns("ready\n", HttpResponse::body);
+            live.set(new HealthVerdict(List.of("data-plane scheduler: no heartbeat for 16 s (limit 15 s)", "status writer: hung")));
+            assertThat(get(client, base + "/healthz")).returns(503, HttpResponse::statusCode).returns(
+                    "not healthy:\ndata-plane scheduler: no heartbeat for 16 s (limit 15 s)\nstatus writer: hung\n", HttpResponse::body);
             HttpResponse<String> scraped = get(client, base + "/metrics");
             assertThat(scraped.statusCode()).isEqualTo(200);
             assertThat(scraped.headers().firstValue("Content-Type")).hasValue(AgentHttpServer.METRICS_CONTENT_TYPE);

@@ -73,6 +73,56 @@ class RunningVipsTest {
     }
 
     @Test
+    void theLatestReportOfEachRunningVipIsThereForReadiness() {
+        running.apply(List.of(new VipAction.Start(settings("web", "198.51.100.10/24")),
+                new VipAction.Start(settings("db", "198.51.100.20/24"))));
+        planes.latest("db").become(NodeState.INIT);
+        assertThat(running.reports()).hasSize(2).hasEntrySatisfying("web", r -> assertThat(r.state()).isEqualTo(NodeState.BACKUP))
+                .hasEntrySatisfying("db", r -> assertThat(r.state()).isEqualTo(NodeState.INIT));
+
+        planes.latest("db").become(NodeState.MASTER);
+        running.apply(List.of(new VipAction.Stop("web", "the VirtualIP is being deleted", true)));
+        assertThat(running.reports()).containsOnlyKeys("db").hasEntrySatisfying("db", r -> assertThat(r.state()).isEqualTo(NodeState.MASTER));
+    }
+
+    @Test
+    void readinessDoesNotWaitForADataPlaneThatIsStopping() throws Exception {
+        CountDownLatch stopping = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        VipDataPlaneFactory slowStop = (settings, onChange) -> new VipDataPlane() {
+            @Override
+            public void updateTargets(List<String> peers, List<String> heartbeats) {
+            }
+
+            @Override
+            public VipReport report() {
+                return new VipReport(NodeState.BACKUP, time.now(), "ucarp switched to BACKUP", null, null, 0);
+            }
+
+            @Override
+            public void stop(boolean handOver) {
+                stopping.countDown();
+                try {
+                    release.await(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        RunningVips vips = new RunningVips(NODE, slowStop, reporter, time.clock());
+        vips.apply(List.of(new VipAction.Start(settings("web", "198.51.100.10/24")), new VipAction.Start(settings("db", "198.51.100.20/24"))));
+        Thread stopper = new Thread(() -> vips.apply(List.of(new VipAction.Stop("web", "the VirtualIP is being deleted", true))));
+        stopper.start();
+        try {
+            assertThat(stopping.await(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(vips.reports()).as("answered while apply holds the lock").containsOnlyKeys("db");
+        } finally {
+            release.countDown();
+            stopper.join(5000);
+        }
+    }
+
+    @Test
     void shutdownHandsEveryVipOverInParallelAndReportsTheirLastState() throws Exception {
         int count = 5;
         CountDownLatch allStopping = new CountDownLatch(count);
