@@ -1,6 +1,7 @@
 package io.carpoperator.deploy;
 
 import io.carpoperator.dataplane.AgentMetrics;
+import io.carpoperator.dataplane.LoopHeartbeat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.carpoperator.agent.AgentRuntime;
@@ -160,6 +161,28 @@ class DeployManifestsTest {
                 .collect(java.util.stream.Collectors.toMap(e -> e.getName(), e -> e.getValue()));
         assertThat(env).as("the benchmarks start the agent the same way").containsEntry("JAVA_OPTS", AgentRuntime.JVM_OPTIONS)
                 .containsAllEntriesOf(AgentRuntime.NATIVE_ENV);
+    }
+
+    @Test
+    void theAgentsRollOneNodeAtATimeAndTheNextOnlyOnceThePreviousIsABackupAgain() throws IOException {
+        DaemonSet agents = one(render(DEPLOY), DaemonSet.class, "carp-agent");
+        assertThat(agents.getSpec().getUpdateStrategy().getType()).isEqualTo("RollingUpdate");
+        assertThat(agents.getSpec().getUpdateStrategy().getRollingUpdate().getMaxUnavailable().getIntVal()).isEqualTo(1);
+        assertThat(agents.getSpec().getMinReadySeconds()).as("ready (every VIP past INIT) plus a margin").isGreaterThanOrEqualTo(10);
+        var pod = agents.getSpec().getTemplate().getSpec();
+        assertThat(pod.getTerminationGracePeriodSeconds()).isEqualTo(15L);
+        var container = pod.getContainers().get(0);
+        String port = container.getEnv().stream().filter(e -> e.getName().equals("CARP_AGENT_HEALTH_PORT")).findFirst().orElseThrow().getValue();
+        assertThat(container.getReadinessProbe().getHttpGet()).returns("/readyz", p -> p.getPath())
+                .returns(port, p -> p.getPort().getIntVal().toString());
+        assertThat(container.getLivenessProbe().getHttpGet()).returns("/healthz", p -> p.getPath())
+                .returns(port, p -> p.getPort().getIntVal().toString());
+        var liveness = container.getLivenessProbe();
+        assertThat(Duration.ofSeconds((long) liveness.getPeriodSeconds() * liveness.getFailureThreshold()))
+                .as("liveness rides out a heartbeat missed for longer than its limit before it restarts the agent")
+                .isGreaterThanOrEqualTo(LoopHeartbeat.PERIOD.multipliedBy(LoopHeartbeat.MISSED_TICKS_ALLOWED));
+        assertThat(container.getReadinessProbe().getPeriodSeconds()).as("polled within the minReadySeconds margin")
+                .isLessThanOrEqualTo(agents.getSpec().getMinReadySeconds());
     }
 
     @Test
