@@ -20,6 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class AgentMetricsTest {
     private static final double KIB = 1024;
+    private static final ProbeResult PEER_ANSWERED_IN_2_MS =
+            ProbeResult.answered(ProbeTarget.icmp(TargetRole.PEER, "198.51.100.12"), Duration.ofMillis(2));
 
     @TempDir
     Path proc;
@@ -28,6 +30,10 @@ class AgentMetricsTest {
 
     private AgentMetrics metrics() {
         return new AgentMetrics(new MemoryFootprint(proc, () -> List.copyOf(children)));
+    }
+
+    private static ProbeRound round(ProbeResult... results) {
+        return new ProbeRound(Instant.EPOCH, List.of(results));
     }
 
     private void process(String pid, long rssKib, Long pssKib) throws IOException {
@@ -45,9 +51,8 @@ class AgentMetricsTest {
         AgentMetrics metrics = metrics();
         metrics.stateChanged("web", "198.51.100.10", NodeState.BACKUP);
         metrics.stateChanged("web", "198.51.100.10", NodeState.MASTER);
-        metrics.probeRound("web", new ProbeRound(Instant.EPOCH, List.of(
-                ProbeResult.answered(ProbeTarget.icmp(TargetRole.PEER, "198.51.100.12"), Duration.ofMillis(2)),
-                ProbeResult.failed(ProbeTarget.icmp(TargetRole.ISOLATION_HOST, "198.51.100.1"), "exit 1: no reply"))));
+        metrics.probeRound("web", round(PEER_ANSWERED_IN_2_MS,
+                ProbeResult.failed(ProbeTarget.icmp(TargetRole.ISOLATION_HOST, "198.51.100.1"), "exit 1: no reply")));
         metrics.ucarpRestarts("web", 3);
         metrics.statusWriteFailed();
         metrics.countStatusWriteFailuresFrom(() -> 2);
@@ -74,8 +79,7 @@ class AgentMetricsTest {
         AgentMetrics metrics = metrics();
         metrics.stateChanged("web", "198.51.100.10", NodeState.MASTER);
         metrics.stateChanged("db", "198.51.100.20", NodeState.BACKUP);
-        metrics.probeRound("web", new ProbeRound(Instant.EPOCH, List.of(
-                ProbeResult.answered(ProbeTarget.icmp(TargetRole.PEER, "198.51.100.12"), Duration.ofMillis(2)))));
+        metrics.probeRound("web", round(PEER_ANSWERED_IN_2_MS));
         metrics.ucarpRestarts("web", 1);
 
         metrics.remove("web");
