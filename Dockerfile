@@ -23,10 +23,10 @@ LABEL org.opencontainers.image.title="carp-operator" \
       org.opencontainers.image.version="${VERSION}" \
       org.opencontainers.image.licenses="Apache-2.0"
 # ucarp and the probes' tools are the data plane; coreutils brings stdbuf for line-buffered ucarp output; procps
-# (sysctl) is for the demo's lab.
+# (sysctl) is for the demo's lab; perl-base (essential, so already there) runs ucarp behind the signal shield.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      openjdk-17-jre-headless ucarp iproute2 iputils-ping iputils-arping coreutils procps \
+      openjdk-17-jre-headless ucarp iproute2 iputils-ping iputils-arping coreutils procps perl-base \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --uid 10001 --no-create-home --shell /usr/sbin/nologin carp
 COPY --from=build /src/target/quarkus-app/ /opt/carp-operator/

@@ -1,11 +1,25 @@
 #!/usr/bin/env bash
-# Data-plane figures on a network-namespace lab (needs root, ucarp 1.5.2, keepalived, iproute2, iputils):
+# Data-plane figures on a network-namespace lab (needs root, ucarp 1.5.2, keepalived, iproute2, iputils, util-linux):
 #   client outage when the master crashes, loses its link or is stopped gracefully; isolation to withdraw and recovery
 #   after the heal; agent RSS/CPU with 1, 10 and 100 VIPs. Systems, interleaved run by run: carp-operator's agent
 #   (standalone), plain ucarp, keepalived VRRP and the seed's own ucarp-watchdog.sh (isolation only).
-#   Timelines and bar charts are written as SVG to docs/img/.
+#   Scenarios (-Dbench.scenarios, comma-separated; default all, footprint included):
+#     kill            SIGKILL to every process of the master's instance, VIP flushed from node1
+#     link-down       ip link set eth0 down on node1
+#     graceful        SIGTERM to the instance's main process only (Kubernetes to PID 1, systemd KillMode=mixed)
+#     graceful-group  SIGTERM to its process group, kill -TERM -PGID (supervisord stopasgroup, tini -g)
+#     graceful-all    SIGTERM to every process of the instance at once (systemd KillMode=control-group, shutdown)
+#     ucarp-crash     agent only: SIGKILL to node1's ucarp child, the agent stays; release (<= 0.2 s required),
+#                     single holder again, longest two-holder time, client outage
+#     isolation       switch port disabled then healed: withdraw, rejoin, reclaim
+#     footprint       the agent's RSS and CPU with -Dbench.footprint VIPs
+#   An unknown scenario name stops the run before the lab is built. Each system's instance runs under setsid, as
+#   leader of its own process group. Timelines and bar charts are written as SVG to docs/img/.
 # Usage: bench/dataplane.sh [--runs N] [--seed-runs N] [maven -D options, e.g. -Dbench.footprint=1,10,100,
 #        -Dbench.systems=agent,ucarp,keepalived,seed-watchdog, -Dbench.scenarios=kill,link-down,graceful,isolation]
+# The stop and crash rows only (issue 14), 10 runs each, agent beside plain ucarp and keepalived:
+#   bench/dataplane.sh --runs 10 -Dbench.systems=agent,ucarp,keepalived \
+#       -Dbench.scenarios=graceful,graceful-group,graceful-all,ucarp-crash
 # Only 198.51.100.0/24 and 203.0.113.0/24, only inside the lab's own namespaces; the lab is removed at the end.
 # Takes /tmp/carp-lab.lock for the whole run: only one lab can exist on a machine at a time.
 set -euo pipefail

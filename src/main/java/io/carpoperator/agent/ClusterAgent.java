@@ -2,6 +2,7 @@ package io.carpoperator.agent;
 
 import io.carpoperator.dataplane.VipSettings;
 import io.carpoperator.dataplane.VipDataPlaneFactory;
+import io.carpoperator.dataplane.VipDataPlane;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,8 +18,12 @@ import org.jboss.logging.Logger;
  */
 public final class ClusterAgent implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ClusterAgent.class);
-    /** The pod's termination grace period is 15 s; hand-over takes about a second, the rest is margin. */
-    public static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * How long stopping every VIP may take: the pod's termination grace period is 15 s; a handover needs one helper
+     * period (about 2 s at advbase 1, 4 s without preempt) and a second for the backup; the rest covers the kill,
+     * the last reports and margin.
+     */
+    public static final Duration SHUTDOWN_BUDGET = VipDataPlane.DEFAULT_STOP_BUDGET;
     public static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(2);
 
     private final AgentSettings settings;
@@ -60,7 +65,7 @@ public final class ClusterAgent implements AutoCloseable {
         closed = true;
         LOG.infof("node %s: agent shutting down; handing over every VIP", settings.nodeName());
         watcher.close();
-        running.stopAll(true, STOP_TIMEOUT);
+        running.stopAll(true, SHUTDOWN_BUDGET);
         if (!reporter.flush(FLUSH_TIMEOUT)) {
             LOG.warnf("node %s: some status reports were not written before exit", settings.nodeName());
         }

@@ -13,11 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
@@ -34,6 +31,8 @@ final class RunningVips {
     private final Clock clock;
     /** Changed under this object's monitor; a concurrent map so {@link #reports()} reads it without waiting for a stop. */
     private final Map<String, RunningVip> running = new ConcurrentSkipListMap<>();
+    /** Past the budget: SIGKILL, {@code ip addr del} and the last report. */
+    static final Duration STOP_OVERRUN = Duration.ofSeconds(1);
 
     private static final class RunningVip {
         final AtomicBoolean reporting = new AtomicBoolean(true);
@@ -140,34 +139,42 @@ final class RunningVips {
     }
 
     /**
-     * Stops every VIP at once, each handing over first when {@code handOver}; waits at most {@code timeout} for all of
-     * them, then sends each data plane's last report.
+     * Stops every VIP at once, each handing over first when {@code handOver}, within {@code budget}: each data plane
+     * gets the budget and ends with its ucarp killed and address removed when its handover has not finished by then.
+     * The stop threads are not daemons and are awaited (a little past the budget, for the kill and the last report):
+     * a JVM that exits mid-handover would leave ucarp frozen with the address configured.
      */
-    synchronized void stopAll(boolean handOver, Duration timeout) {
+    synchronized void stopAll(boolean handOver, Duration budget) {
         if (running.isEmpty()) {
             return;
         }
-        LOG.infof("node %s: stopping %d VIP(s)%s", node, running.size(), handOver ? " with hand-over" : "");
-        List<CompletableFuture<Void>> stops = new ArrayList<>();
+        LOG.infof("node %s: stopping %d VIP(s)%s within %d ms", node, running.size(), handOver ? " with hand-over" : "",
+                budget.toMillis());
+        long started = System.nanoTime();
+        List<Thread> stops = new ArrayList<>();
         Map<String, RunningVip> stopping = new TreeMap<>(running);
         running.clear();
-        stopping.forEach((name, vip) -> stops.add(CompletableFuture.runAsync(() -> {
-            stopPlane(name, vip, handOver);
-            finalReport(name, vip);
-        }, task -> {
-            Thread thread = new Thread(task, "carp-stop-" + name);
-            thread.setDaemon(true);
+        stopping.forEach((name, vip) -> {
+            Thread thread = new Thread(() -> {
+                stopPlane(name, vip, handOver, budget);
+                finalReport(name, vip);
+            }, "carp-stop-" + name);
             thread.start();
-        })));
-        try {
-            CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            LOG.warnf("node %s: not every VIP stopped within %d ms", node, timeout.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException e) {
-            LOG.warnf("node %s: stopping VIPs failed: %s", node, e.getCause().toString());
+            stops.add(thread);
+        });
+        long deadline = started + budget.plus(STOP_OVERRUN).toNanos();
+        for (Thread stop : stops) {
+            try {
+                stop.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            if (stop.isAlive()) {
+                LOG.warnf("node %s: %s has not finished within %d ms", node, stop.getName(), budget.plus(STOP_OVERRUN).toMillis());
+            }
         }
+        LOG.infof("node %s: VIPs stopped after %d ms", node, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }
 
     private void start(VipSettings settings) {
@@ -206,12 +213,12 @@ final class RunningVips {
     /** A deliberate stop: its last words are not reported, the entry is removed or replaced by the next data plane. */
     private void stop(String name, RunningVip vip, boolean handOver) {
         vip.reporting.set(false);
-        stopPlane(name, vip, handOver);
+        stopPlane(name, vip, handOver, VipDataPlane.DEFAULT_STOP_BUDGET);
     }
 
-    private void stopPlane(String name, RunningVip vip, boolean handOver) {
+    private void stopPlane(String name, RunningVip vip, boolean handOver, Duration budget) {
         try {
-            vip.plane.stop(handOver);
+            vip.plane.stop(handOver, budget);
         } catch (RuntimeException e) {
             LOG.warnf("VirtualIP %s on node %s: stopping its data plane failed: %s", name, node, e.toString());
         }

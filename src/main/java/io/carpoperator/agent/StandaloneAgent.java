@@ -3,6 +3,7 @@ package io.carpoperator.agent;
 import io.carpoperator.dataplane.AgentMetrics;
 import io.carpoperator.dataplane.DataPlaneEnvironment;
 import io.carpoperator.dataplane.LoopHeartbeat;
+import io.carpoperator.dataplane.VipDataPlane;
 import io.carpoperator.dataplane.VipRunner;
 import io.carpoperator.dataplane.VipSettings;
 import java.io.IOException;
@@ -83,7 +84,7 @@ public final class StandaloneAgent {
         onShutdown.accept(() -> {
             LOG.infof("%s: shutting down", runner.label());
             try {
-                runner.stop(true);
+                runner.stop(true, VipDataPlane.DEFAULT_STOP_BUDGET);
                 LOG.infof("%s: stopped; the address is released", runner.label());
             } finally {
                 if (server != null) {

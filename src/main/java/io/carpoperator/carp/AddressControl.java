@@ -50,6 +50,24 @@ public final class AddressControl {
                 + " failed with exit " + result.exitCode() + ": " + error);
     }
 
+    /**
+     * Runs ucarp's down hook the way ucarp would ({@code SCRIPT INTERFACE VIP [XPARAM]}), for a master ucarp that was
+     * ended with SIGKILL and so could not run it itself; a failing hook is logged by the caller, the address is
+     * removed there regardless.
+     */
+    public void runDownHook(UcarpConfig config) throws IOException {
+        List<String> argv = new java.util.ArrayList<>(List.of(config.downScript().toString(), config.interfaceName(),
+                config.virtualAddress()));
+        if (config.xparam() != null) {
+            argv.add(config.xparam());
+        }
+        CommandRunner.Result result = runner.run(argv);
+        if (!result.ok()) {
+            throw new IOException(String.join(" ", argv) + " failed with exit " + result.exitCode() + ": "
+                    + result.stderr().strip());
+        }
+    }
+
     /** Sends one unsolicited (gratuitous) ARP so neighbours update their caches to this node's MAC. */
     public void sendGratuitousArp(String interfaceName, String vip) throws IOException {
         CommandRunner.Result result = runner.run(List.of("arping", "-U", "-c", "1", "-I", interfaceName, vip));

@@ -10,6 +10,13 @@ public interface UcarpInstance {
     interface Listener {
         void onEvent(UcarpEvent event);
 
+        /**
+         * Called at once when the process has exited, before its remaining output is read (a hook's background child
+         * may hold the pipe for a while): the place for what must not wait, such as removing the address.
+         */
+        default void onGone(int exitCode) {
+        }
+
         /** Called once, after the process has exited and its remaining output has been read. */
         void onExit(int exitCode);
     }
@@ -31,8 +38,9 @@ public interface UcarpInstance {
     void demote() throws IOException;
 
     /**
-     * SIGTERM, which with {@code -z} runs the down hook when not BACKUP; SIGKILL if it has not exited within
-     * {@code grace}. Returns true when it exited on its own.
+     * Ends it and waits up to {@code grace} for it to be gone: SIGKILL, since a child started behind the
+     * {@link SignalShield} does not act on SIGTERM. No down hook runs; the caller runs it when needed. Returns true
+     * when it exited within {@code grace}.
      */
     boolean stop(Duration grace);
 

@@ -10,6 +10,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import org.jboss.logging.Logger;
@@ -18,14 +21,22 @@ import org.jboss.logging.Logger;
  * One foreground ucarp child. Its output is read line by line on two daemon threads (ucarp prints WARNING and
  * ERROR lines, including "Switching to state", to stderr and the rest to stdout) and parsed into
  * {@link UcarpEvent}s. ucarp's stdout is block-buffered when piped and lost on its {@code _exit}, so the
- * command runs under {@code stdbuf -oL -eL}; {@code stdbuf} and {@code ip netns exec} both exec, so the pid
- * we hold is ucarp's own and signals reach it.
+ * command runs under {@code stdbuf -oL -eL}, behind the {@link SignalShield} (own session, termination signals
+ * blocked); the shield, {@code stdbuf} and {@code ip netns exec} all exec, so the pid we hold is ucarp's own.
+ * Exit callbacks run on a small executor of their own, never on the common pool (one thread on a 2-core node).
  */
 public final class UcarpProcess implements UcarpInstance {
 
     private static final Logger LOG = Logger.getLogger(UcarpProcess.class);
     private static final List<String> LINE_BUFFERED = List.of("stdbuf", "-oL", "-eL");
     private static final Duration DRAIN_AFTER_EXIT = Duration.ofMillis(500);
+    /** Runs exit callbacks, which block (removing the address, draining output); idle threads end after a minute. */
+    private static final ExecutorService EXIT_CALLBACKS = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
+            new SynchronousQueue<>(), runnable -> {
+                Thread thread = new Thread(runnable, "ucarp-exit");
+                thread.setDaemon(true);
+                return thread;
+            });
 
     private final String label;
     private final Process process;
@@ -59,7 +70,7 @@ public final class UcarpProcess implements UcarpInstance {
     static UcarpProcess start(String label, List<String> argv, Listener listener, CommandRunner signals) throws IOException {
         List<String> command = new ArrayList<>(LINE_BUFFERED);
         command.addAll(argv);
-        ProcessBuilder builder = new ProcessBuilder(command);
+        ProcessBuilder builder = new ProcessBuilder(SignalShield.wrap(command));
         builder.environment().put("LC_ALL", "C");
         builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         // one reader thread per ucarp, not two: ucarp's WARNING/ERROR lines (stderr) and INFO lines (stdout) parse alike,
@@ -68,7 +79,7 @@ public final class UcarpProcess implements UcarpInstance {
         UcarpProcess ucarp = new UcarpProcess(label, builder.start(), Objects.requireNonNull(listener, "listener"), signals);
         ucarp.readers.add(ucarp.reader(ucarp.process.getInputStream(), "output"));
         ucarp.readers.forEach(Thread::start);
-        ucarp.process.onExit().thenRun(ucarp::exited);
+        ucarp.process.onExit().thenRunAsync(ucarp::exited, EXIT_CALLBACKS);
         LOG.debugf("%s: started ucarp pid %d: %s", label, ucarp.pid(), String.join(" ", argv));
         return ucarp;
     }
@@ -101,6 +112,11 @@ public final class UcarpProcess implements UcarpInstance {
     }
 
     private void exited() {
+        try {
+            listener.onGone(process.exitValue());
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "%s: listener failed on exit", label);
+        }
         // a hook's background child (arping) may hold the pipes open a little longer; do not wait for it
         long deadline = System.nanoTime() + DRAIN_AFTER_EXIT.toNanos();
         for (Thread reader : readers) {
@@ -145,15 +161,13 @@ public final class UcarpProcess implements UcarpInstance {
 
     @Override
     public boolean stop(Duration grace) {
-        process.destroy();
+        process.destroyForcibly();
         try {
             if (process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
                 return true;
             }
-            LOG.warnf("%s: ucarp pid %d did not exit within %dms of SIGTERM, killing it", label, pid(), grace.toMillis());
-            process.destroyForcibly().waitFor(grace.toMillis(), TimeUnit.MILLISECONDS);
+            LOG.warnf("%s: ucarp pid %d has not exited within %dms of SIGKILL", label, pid(), grace.toMillis());
         } catch (InterruptedException e) {
-            process.destroyForcibly();
             Thread.currentThread().interrupt();
         }
         return false;

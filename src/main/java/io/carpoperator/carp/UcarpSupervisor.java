@@ -16,8 +16,9 @@ import org.jboss.logging.Logger;
 /**
  * Keeps one ucarp running: restarts it after every exit with exponential back-off (0.5 s doubling up to 30 s,
  * back to 0.5 s once a run has lasted 60 s) and, because a SIGKILLed or crashed ucarp leaves its VIP
- * configured, removes the address itself whenever ucarp is not running as MASTER: after every exit and on
- * every switch to BACKUP. ucarp 1.5.2 also exits when its interface goes down ("exiting: pfds[0].revents = 8")
+ * configured, removes the address itself whenever ucarp is not running as MASTER: the moment it exits (before its
+ * remaining output is read, so another node is never kept sharing the address for longer than an {@code ip addr del}),
+ * and on every switch to BACKUP. A master that exits or is stopped gets its down hook run here, as ucarp would have. ucarp 1.5.2 also exits when its interface goes down ("exiting: pfds[0].revents = 8")
  * and never rejoins by itself, which this restart covers.
  */
 public final class UcarpSupervisor {
@@ -102,14 +103,19 @@ public final class UcarpSupervisor {
     }
 
     /**
-     * Stops taking part in CARP: SIGTERM (ucarp runs the down hook unless BACKUP), SIGKILL after
-     * {@link #STOP_GRACE}, then makes sure the address is gone. Blocks until ucarp has exited.
+     * Stops taking part in CARP: SIGKILL (ucarp runs behind the {@link SignalShield} and does not act on SIGTERM),
+     * then the down hook when it was MASTER, as ucarp itself would have run it, and makes sure the address is gone.
+     * Blocks until ucarp has exited (at most {@link #STOP_GRACE}).
      */
     public void stop() {
         UcarpInstance running = detach();
         if (running != null && running.isAlive()) {
-            LOG.infof("%s: stopping ucarp pid %d", label, running.pid());
+            UcarpState last = running.state();
+            LOG.infof("%s: stopping ucarp pid %d (%s)", label, running.pid(), last);
             running.stop(STOP_GRACE);
+            if (last == UcarpState.MASTER) {
+                runDownHook("ucarp stopped as MASTER");
+            }
         }
         removeAddress("ucarp stopped");
     }
@@ -207,11 +213,33 @@ public final class UcarpSupervisor {
                     human(ranFor), restarts + 1, human(delay));
             pendingRestart = scheduler.schedule(this::launch, delay.toNanos(), TimeUnit.NANOSECONDS);
         }
-        removeAddress("ucarp exited with code " + exitCode);
         try {
             listener.onCrash(exitCode, delay);
         } catch (RuntimeException e) {
             LOG.errorf(e, "%s: listener failed on crash", label);
+        }
+    }
+
+    /** ucarp is gone: the address goes at once, with the down hook when it was master. */
+    private void gone(int goneGeneration, UcarpState last, int exitCode) {
+        synchronized (this) {
+            if (goneGeneration != generation) {
+                return;
+            }
+        }
+        String why = "ucarp exited with code " + exitCode + " as " + last;
+        if (last == UcarpState.MASTER) {
+            runDownHook(why);
+        }
+        removeAddress(why);
+    }
+
+    private void runDownHook(String why) {
+        try {
+            addresses.runDownHook(config);
+            LOG.infof("%s: ran the down hook (%s)", label, why);
+        } catch (IOException e) {
+            LOG.errorf("%s: the down hook failed (%s): %s", label, why, e.getMessage());
         }
     }
 
@@ -249,6 +277,7 @@ public final class UcarpSupervisor {
                 }
             }
             if (event instanceof UcarpEvent.StateChanged changed) {
+                last = changed.state();
                 LOG.infof("%s: ucarp switched to %s", label, changed.state());
                 if (changed.state() == UcarpState.BACKUP) {
                     removeAddress("ucarp is BACKUP");
@@ -265,6 +294,13 @@ public final class UcarpSupervisor {
             } catch (RuntimeException e) {
                 LOG.errorf(e, "%s: listener failed on %s", label, event);
             }
+        }
+
+        private volatile UcarpState last = UcarpState.INIT;
+
+        @Override
+        public void onGone(int exitCode) {
+            gone(instanceGeneration, last, exitCode);
         }
 
         @Override

@@ -13,6 +13,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +50,8 @@ final class GracefulHandover {
     static final Duration MAX_FIRE_WAIT = Duration.ofSeconds(25);
     static final String UP_SUFFIX = "-handover-up.sh";
     static final String DOWN_SUFFIX = "-handover-down.sh";
+    /** Kept back from the caller's budget for SIGKILL and {@code ip addr del} after the handover. */
+    static final Duration CLEANUP_RESERVE = Duration.ofMillis(500);
 
     /** How the handover ended. */
     enum Outcome {
@@ -92,6 +95,12 @@ final class GracefulHandover {
         return fireDeadline(advbase, preempt).compareTo(MAX_FIRE_WAIT) <= 0;
     }
 
+    /** What the helper needs at least: one of its periods to fire, then a second for a backup to answer. */
+    static Duration minimumBudget(int advbase, boolean preempt) {
+        return Duration.ofMillis(helperAdvbase(advbase, preempt) * 1000L + HELPER_SKEW * 1000L / 256)
+                .plus(Duration.ofSeconds(1)).plus(CLEANUP_RESERVE);
+    }
+
     UcarpConfig helperConfig(Path up, Path down) {
         return new UcarpConfig(master.interfaceName(), master.sourceAddress(), master.vhid(), master.passfile(),
                 master.virtualAddress(), master.prefixLength(), helperAdvbase(master.advbase(), master.preempt()),
@@ -105,14 +114,21 @@ final class GracefulHandover {
         return argv;
     }
 
-    static String upScript(long masterPid) {
+    static String upScript(OptionalLong masterPid) {
+        if (masterPid.isEmpty()) {
+            return """
+                    #!/bin/sh
+                    # carp-operator handover helper, up hook: the real master has already exited; nothing to freeze.
+                    exit 0
+                    """;
+        }
         return """
                 #!/bin/sh
                 # carp-operator handover helper, up hook: freeze the real master so it sends no further advert and no
                 # "reassert" GARP; the address stays and keeps serving until a backup has taken over.
                 kill -STOP %d 2>/dev/null
                 exit 0
-                """.formatted(masterPid);
+                """.formatted(masterPid.getAsLong());
     }
 
     static String downScript(String vip, int prefixLength) {
@@ -124,11 +140,23 @@ final class GracefulHandover {
                 """.formatted(vip, prefixLength);
     }
 
-    /** Runs the helper and waits for it; never throws. */
-    Outcome run(long masterPid) {
+    /**
+     * Runs the helper and waits for it, never past {@code deadline} (less {@link #CLEANUP_RESERVE}); never throws.
+     *
+     * @param masterPid the real master to freeze, or empty when it has already exited as master (the helper still
+     *                  makes a backup take over at once instead of after its master-down timer)
+     * @param deadline  {@link System#nanoTime()} by which the caller must be done, killing included
+     */
+    Outcome run(OptionalLong masterPid, long deadline) {
         if (!feasible(master.advbase(), master.preempt())) {
             LOG.infof("%s: advbase %d is too slow for a helper-driven handover within %ds; stopping the plain way",
                     label, master.advbase(), MAX_FIRE_WAIT.toSeconds());
+            return Outcome.NOT_FIRED;
+        }
+        Duration budget = Duration.ofNanos(deadline - System.nanoTime());
+        if (budget.compareTo(minimumBudget(master.advbase(), master.preempt())) < 0) {
+            LOG.warnf("%s: %dms left of the shutdown budget, too little for a handover (needs %dms); stopping the plain way",
+                    label, Math.max(0, budget.toMillis()), minimumBudget(master.advbase(), master.preempt()).toMillis());
             return Outcome.NOT_FIRED;
         }
         CompletableFuture<Void> fired = new CompletableFuture<>();
@@ -161,12 +189,12 @@ final class GracefulHandover {
                             fired.completeExceptionally(new IOException("helper ucarp exited with code " + exitCode));
                         }
                     });
-            Duration fireWait = fireDeadline(master.advbase(), master.preempt());
+            Duration fireWait = within(fireDeadline(master.advbase(), master.preempt()), deadline);
             if (!await(fired, fireWait, "the helper to advertise")) {
                 return Outcome.NOT_FIRED;
             }
             long firedAt = System.nanoTime();
-            if (!await(takenOver, takeoverDeadline(master.advbase()), "a backup to take over")) {
+            if (!await(takenOver, within(takeoverDeadline(master.advbase()), deadline), "a backup to take over")) {
                 return Outcome.FROZEN_WITHOUT_TAKEOVER;
             }
             LOG.infof("%s: handed over: helper fired after %dms, a backup took over %dms later", label,
@@ -182,6 +210,15 @@ final class GracefulHandover {
             deleteQuietly(up);
             deleteQuietly(down);
         }
+    }
+
+    /** {@code wait}, cut short so that {@link #CLEANUP_RESERVE} is left before {@code deadline}. */
+    static Duration within(Duration wait, long deadline) {
+        Duration left = Duration.ofNanos(deadline - System.nanoTime()).minus(CLEANUP_RESERVE);
+        if (left.isNegative()) {
+            return Duration.ZERO;
+        }
+        return wait.compareTo(left) <= 0 ? wait : left;
     }
 
     private boolean await(CompletableFuture<Void> future, Duration timeout, String what) {

@@ -1,5 +1,6 @@
 package io.carpoperator.dataplane;
 
+import java.time.Duration;
 import java.util.List;
 
 /** One VIP on this node: a supervised ucarp, its isolation watchdog and gratuitous ARP, without any Kubernetes. */
@@ -10,10 +11,18 @@ public interface VipDataPlane {
 
     VipReport report();
 
+    /** The longest a stop may take when the caller gives no budget: below a pod's 15 s termination grace period. */
+    Duration DEFAULT_STOP_BUDGET = Duration.ofSeconds(10);
+
     /**
      * Stops taking part and makes sure the address is gone from this node. With {@code handOver} a master first
-     * demotes itself so a backup takes over at once (graceful shutdown); without it, it just stops (deleted VIP).
-     * Blocks until done.
+     * makes a backup take over at once (graceful shutdown); without it, it just stops (deleted VIP). Blocks until
+     * done, at most about {@code budget}: whatever the handover still waits for then, ucarp is killed and the address
+     * removed.
      */
-    void stop(boolean handOver);
+    void stop(boolean handOver, Duration budget);
+
+    default void stop(boolean handOver) {
+        stop(handOver, DEFAULT_STOP_BUDGET);
+    }
 }

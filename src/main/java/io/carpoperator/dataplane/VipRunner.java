@@ -52,6 +52,8 @@ public final class VipRunner implements VipDataPlane {
     /** After backing off because of foreign adverts, try again this much later. */
     static final Duration AUTHENTICATION_RETRY = Duration.ofSeconds(30);
     static final Duration MAX_PROBE_DEADLINE = Duration.ofSeconds(2);
+    /** A stop this soon after ucarp exited as master still hands over: the backup may be waiting on its timer. */
+    static final Duration RECENT_MASTER = Duration.ofSeconds(10);
 
     private final VipSettings settings;
     private final DataPlaneEnvironment env;
@@ -76,6 +78,7 @@ public final class VipRunner implements VipDataPlane {
 
     // what the node is doing, guarded by this
     private UcarpState ucarpState = UcarpState.INIT;
+    private Instant lostMastershipAt;
     private boolean joinedSinceStart;
     private String lastUcarpError;
     private String isolationReason;
@@ -144,7 +147,8 @@ public final class VipRunner implements VipDataPlane {
     }
 
     @Override
-    public void stop(boolean handOver) {
+    public void stop(boolean handOver, Duration budget) {
+        long deadline = System.nanoTime() + budget.toNanos();
         synchronized (this) {
             if (stopping) {
                 return;
@@ -160,15 +164,18 @@ public final class VipRunner implements VipDataPlane {
         synchronized (actionLock) {
             UcarpSupervisor s;
             boolean master;
+            boolean exitedAsMaster;
             synchronized (this) {
                 s = supervisor;
                 master = ucarpState == UcarpState.MASTER;
+                exitedAsMaster = lostMastershipAt != null
+                        && Duration.between(lostMastershipAt, env.clock().instant()).compareTo(RECENT_MASTER) < 0;
             }
             how = "stopped";
             if (s != null) {
                 OptionalLong pid = s.pid();
-                if (handOver && master && pid.isPresent()) {
-                    how = handOver(s, pid.getAsLong());
+                if (handOver && ((master && pid.isPresent()) || (exitedAsMaster && pid.isEmpty()))) {
+                    how = handOver(s, pid, deadline);
                 } else {
                     s.stop();
                 }
@@ -186,19 +193,20 @@ public final class VipRunner implements VipDataPlane {
         LOG.infof("%s: %s", label, outcome);
     }
 
-    private String handOver(UcarpSupervisor s, long pid) {
+    private String handOver(UcarpSupervisor s, OptionalLong pid, long deadline) {
         GracefulHandover handover = new GracefulHandover(label, ucarpConfig, env, fileStem());
-        GracefulHandover.Outcome outcome = handover.run(pid);
+        GracefulHandover.Outcome outcome = handover.run(pid, deadline);
+        String already = pid.isEmpty() ? " (ucarp had already exited as master)" : "";
         switch (outcome) {
             case HANDED_OVER:
                 s.kill();
-                return "stopped after handing the VIP over to a backup";
+                return "stopped after handing the VIP over to a backup" + already;
             case FROZEN_WITHOUT_TAKEOVER:
                 s.kill();
-                return "stopped; no backup took the VIP over";
+                return "stopped; no backup took the VIP over" + already;
             default:
                 s.stop();
-                return "stopped without a fast handover (a backup takes over after its master-down timer)";
+                return "stopped without a fast handover (a backup takes over after its master-down timer)" + already;
         }
     }
 
@@ -501,6 +509,9 @@ public final class VipRunner implements VipDataPlane {
         public void onCrash(int exitCode, Duration restartIn) {
             env.metrics().ucarpRestarts(settings.name(), supervisor.restarts() + 1);
             transition(() -> {
+                if (ucarpState == UcarpState.MASTER) {
+                    lostMastershipAt = env.clock().instant();
+                }
                 ucarpState = UcarpState.INIT;
                 String what = exitCode < 0 ? "ucarp could not be started" : "ucarp exited with code " + exitCode;
                 String detail = lastUcarpError == null ? "" : " (" + lastUcarpError + ")";
@@ -578,7 +589,7 @@ public final class VipRunner implements VipDataPlane {
             why = change.get();
             from = state;
             to = derive();
-            if (to != from || (to == NodeState.FAILED && !why.equals(reason))) {
+            if (to != from || ((to == NodeState.FAILED || stopping) && !why.equals(reason))) {
                 state = to;
                 since = env.clock().instant();
                 reason = why;

@@ -135,7 +135,7 @@ final class DemoCluster implements AutoCloseable {
         }).toList();
         for (Thread thread : stopping) {
             try {
-                thread.join(ClusterAgent.STOP_TIMEOUT.toMillis() + 2000);
+                thread.join(ClusterAgent.SHUTDOWN_BUDGET.toMillis() + 3000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -72,7 +72,7 @@ final class FakeDataPlanes implements VipDataPlaneFactory {
         }
 
         @Override
-        public void stop(boolean handOver) {
+        public void stop(boolean handOver, java.time.Duration budget) {
             calls.add("stop " + settings.name() + (handOver ? " with hand-over" : ""));
             stoppedWithHandOver = handOver;
             state = NodeState.INIT;

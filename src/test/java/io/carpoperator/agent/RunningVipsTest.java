@@ -147,7 +147,7 @@ class RunningVipsTest {
             }
 
             @Override
-            public void stop(boolean handOver) {
+            public void stop(boolean handOver, Duration budget) {
                 onStop.accept(settings.name(), handOver);
             }
         };

@@ -10,7 +10,8 @@ import java.util.List;
 /**
  * carp-operator's agent in standalone mode ({@link StandaloneAgentMain}), one JVM per node with the agent pod's JVM
  * flags, the same CARP timers as plain ucarp (advbase 1, skew 0 and 10, preempt) and the watchdog at a 1 s probe
- * interval, hold limit 2, recover after 2. Killing it hard kills the JVM and its ucarp child, as a crashed pod.
+ * interval, hold limit 2, recover after 2. Killing it hard kills the JVM and its ucarp child, as a crashed pod. The JVM
+ * leads its own process group; where its ucarp child runs (that group or a session of its own) is the agent's choice.
  */
 final class AgentSystem extends ProcessPairSystem {
 
@@ -41,7 +42,7 @@ final class AgentSystem extends ProcessPairSystem {
                 "--peer", peer.address(), "--heartbeat", peer.heartbeatAddress(), "--isolation-host", pair.isolationHost(),
                 "--hold-limit", "2", "--recover-after", "2", "--probe-interval", "1s", "--health-port", "0",
                 "--run-dir", runDir.toString(), "--name", "bench-" + vhid));
-        ProcessBuilder builder = node.command(argv).redirectErrorStream(true)
+        ProcessBuilder builder = instanceCommand(node, argv).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(pair.workDir().resolve("agent-" + node.name() + ".log").toFile()));
         builder.environment().putAll(AgentRuntime.NATIVE_ENV);
         return node.start(builder);

@@ -9,9 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -27,7 +25,8 @@ import org.junit.jupiter.api.Test;
  * matched by the *Test / *IT patterns. Every figure line starts with "BENCH".
  *
  * <p>Properties: bench.runs (10), bench.seedRuns (as bench.runs; the seed needs about two minutes a run),
- * bench.systems (agent,ucarp,keepalived,seed-watchdog), bench.scenarios (all, footprint, or scenario slugs),
+ * bench.systems (agent,ucarp,keepalived,seed-watchdog), bench.scenarios (all, or slugs among footprint and
+ * {@link Scenario}'s: kill, link-down, graceful, graceful-group, graceful-all, ucarp-crash, isolation),
  * bench.images (docs/img), bench.footprint (1,10,100), bench.jitterSeed (6: the random fault phases).
  */
 class DataPlaneBench {
@@ -47,6 +46,8 @@ class DataPlaneBench {
 
     @Test
     void measure() throws Exception {
+        // before the lab: a mistyped slug fails at once
+        Set<Scenario> scenarios = Scenario.parse(SCENARIOS);
         Lab.unavailableReason().ifPresent(reason -> {
             throw new IllegalStateException("the data-plane benchmark needs the lab: " + reason);
         });
@@ -60,14 +61,13 @@ class DataPlaneBench {
             List<FailoverSystem> systems = Stream.of(new AgentSystem(pair), new PlainUcarpSystem(pair, hooks),
                     new KeepalivedSystem(pair), new SeedWatchdogSystem(pair))
                     .filter(s -> SYSTEMS.contains(s.slug())).map(FailoverSystem.class::cast).toList();
-            Set<Scenario> scenarios = scenarios();
             bench(String.format("lab %s, %d runs per system and scenario (seed watchdog: %d), systems interleaved run by run;"
                     + " systems: %s", lab.runPrefix(), RUNS, Math.min(SEED_RUNS, RUNS),
                     systems.stream().map(FailoverSystem::name).collect(Collectors.joining(", "))));
             if (!scenarios.isEmpty()) {
                 outages(new ScenarioRunner(pair, new Random(JITTER_SEED)), systems, scenarios);
             }
-            if (SCENARIOS.equals("all") || SCENARIOS.contains("footprint")) {
+            if (Scenario.selectsFootprint(SCENARIOS)) {
                 new AgentFootprint(lab, hooks, PASSWORD).measure();
             }
         } finally {
@@ -75,16 +75,6 @@ class DataPlaneBench {
             deleteTree(work);
             deleteTree(hooks);
         }
-    }
-
-    private static Set<Scenario> scenarios() {
-        if (SCENARIOS.equals("all")) {
-            return EnumSet.allOf(Scenario.class);
-        }
-        List<String> wanted = Arrays.asList(SCENARIOS.split(","));
-        Set<Scenario> chosen = EnumSet.noneOf(Scenario.class);
-        Arrays.stream(Scenario.values()).filter(s -> wanted.contains(s.slug())).forEach(chosen::add);
-        return chosen;
     }
 
     private static void outages(ScenarioRunner runner, List<FailoverSystem> systems, Set<Scenario> scenarios)
@@ -99,7 +89,7 @@ class DataPlaneBench {
                     if (!system.scenarios().contains(scenario) || (slow && run > SEED_RUNS)) {
                         continue;
                     }
-                    int vhid = 20 + 4 * i + scenario.ordinal();
+                    int vhid = vhid(i, scenario);
                     try {
                         ScenarioRunner.RunOutcome outcome = runner.run(system, scenario, vhid);
                         for (Map.Entry<String, Double> figure : outcome.figures().entrySet()) {
@@ -127,27 +117,54 @@ class DataPlaneBench {
         summary(table, notes);
     }
 
+    /**
+     * A VRRP/CARP id per system and scenario, so no stale advert of another system's or scenario's run counts; with 4
+     * systems and 7 scenarios they stay in 20..47.
+     */
+    static int vhid(int systemIndex, Scenario scenario) {
+        return 20 + Scenario.values().length * systemIndex + scenario.ordinal();
+    }
+
+    /** One table of the summary: a metric's key in the {@link SampleTable}, its title, the system ratios are against. */
+    record Metric(String key, String title, String baseline) {
+    }
+
+    /** The summary's tables in print order: every outage scenario, the ucarp-crash details, then isolation. */
+    static List<Metric> metrics() {
+        List<Metric> metrics = new ArrayList<>();
+        for (Scenario scenario : Scenario.values()) {
+            if (scenario != Scenario.ISOLATION) {
+                metrics.add(new Metric(scenario.slug(), "client outage, " + scenario.description() + ", seconds",
+                        OUTAGE_BASELINE));
+            }
+        }
+        String poll = " (upper bound: holder polls every " + HolderSampler.FINE_PERIOD.toMillis() + " ms)";
+        metrics.add(new Metric(ScenarioRunner.CRASH_RELEASE, "ucarp-crash: SIGKILL until node1 no longer holds the VIP"
+                + poll + ", seconds; required: at most 0.2", OUTAGE_BASELINE));
+        metrics.add(new Metric(ScenarioRunner.CRASH_SINGLE_HOLDER, "ucarp-crash: SIGKILL until exactly one node holds the"
+                + " VIP again" + poll + ", seconds", OUTAGE_BASELINE));
+        metrics.add(new Metric(ScenarioRunner.CRASH_TWO_HOLDERS, "ucarp-crash: longest time both nodes held the VIP, "
+                + "within " + ScenarioRunner.CRASH_WATCH.toSeconds() + " s of the SIGKILL (0 when never), seconds",
+                OUTAGE_BASELINE));
+        metrics.add(new Metric(ScenarioRunner.CRASH_POLL_INTERVAL, "ucarp-crash: longest interval between holder polls"
+                + " in that watch (the resolution of the three figures above), seconds", OUTAGE_BASELINE));
+        metrics.add(new Metric(ScenarioRunner.WITHDRAW, "isolation to withdraw (fault until the VIP is gone from the "
+                + "isolated node1), seconds", ISOLATION_BASELINE));
+        metrics.add(new Metric(ScenarioRunner.REJOIN, "recovery: heal until the isolated node1 takes part again (its "
+                + "ucarp runs / its VRRP instance left FAULT), seconds", ISOLATION_BASELINE));
+        metrics.add(new Metric(ScenarioRunner.RECLAIM, "heal until node1, the preferred master, holds the VIP again, "
+                + "seconds", ISOLATION_BASELINE));
+        return metrics;
+    }
+
     private static void summary(SampleTable table, List<String> notes) throws IOException {
-        List<String[]> metrics = List.of(
-                new String[] {Scenario.KILL.slug(), "client outage, " + Scenario.KILL.description() + ", seconds",
-                        OUTAGE_BASELINE},
-                new String[] {Scenario.LINK_DOWN.slug(), "client outage, " + Scenario.LINK_DOWN.description()
-                        + ", seconds", OUTAGE_BASELINE},
-                new String[] {Scenario.GRACEFUL.slug(), "client outage, " + Scenario.GRACEFUL.description() + ", seconds",
-                        OUTAGE_BASELINE},
-                new String[] {ScenarioRunner.WITHDRAW, "isolation to withdraw (fault until the VIP is gone from the "
-                        + "isolated node1), seconds", ISOLATION_BASELINE},
-                new String[] {ScenarioRunner.REJOIN, "recovery: heal until the isolated node1 takes part again (its "
-                        + "ucarp runs / its VRRP instance left FAULT), seconds", ISOLATION_BASELINE},
-                new String[] {ScenarioRunner.RECLAIM, "heal until node1, the preferred master, holds the VIP again, "
-                        + "seconds", ISOLATION_BASELINE});
-        for (String[] metric : metrics) {
-            Map<String, SampleStats> stats = table.stats(metric[0]);
+        for (Metric metric : metrics()) {
+            Map<String, SampleStats> stats = table.stats(metric.key());
             if (stats.isEmpty()) {
                 continue;
             }
-            table.format(metric[0], metric[1], metric[2]).forEach(DataPlaneBench::bench);
-            writeImage("bars-" + metric[0] + ".svg", SvgBarChart.render(metric[1], stats.entrySet().stream()
+            table.format(metric.key(), metric.title(), metric.baseline()).forEach(DataPlaneBench::bench);
+            writeImage("bars-" + metric.key() + ".svg", SvgBarChart.render(metric.title(), stats.entrySet().stream()
                     .map(e -> new SvgBarChart.Bar(e.getKey(), e.getValue())).toList()));
         }
         notes.forEach(note -> bench("note " + note));

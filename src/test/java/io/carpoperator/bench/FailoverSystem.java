@@ -26,8 +26,14 @@ interface FailoverSystem {
     /** SIGKILL to every process of the master's instance, as in a crash: nothing gets to clean up. */
     void killMasterHard();
 
-    /** SIGTERM to the master's instance: what a service manager does on stop. */
-    void stopMasterGracefully();
+    /** SIGTERM to the master's instance along {@code path}: what one kind of service manager does on stop. */
+    void stopMasterGracefully(SignalPath path);
+
+    /**
+     * SIGKILL to the master's election process only (the agent's ucarp child) while its parent stays: the parent's own
+     * recovery. Only systems with {@link Scenario#UCARP_CRASH} in {@link #scenarios()} support it.
+     */
+    void killMasterElectionProcess();
 
     /**
      * True while the master node's instance takes part in the election: its ucarp runs, or its VRRP instance is not in

@@ -24,7 +24,8 @@ final class KeepalivedSystem extends ProcessPairSystem {
     private Path masterState;
 
     KeepalivedSystem(BenchPair pair) {
-        super(pair, "keepalived VRRP", "keepalived", EnumSet.allOf(Scenario.class));
+        // no ucarp-crash: it measures the agent's own recovery of its ucarp child
+        super(pair, "keepalived VRRP", "keepalived", EnumSet.complementOf(EnumSet.of(Scenario.UCARP_CRASH)));
     }
 
     /** -n keeps the parent in the foreground; its VRRP child is the process that runs the instance. */
@@ -70,7 +71,7 @@ final class KeepalivedSystem extends ProcessPairSystem {
             throw new UncheckedIOException("cannot write the keepalived config in " + dir, e);
         }
         Path conf = dir.resolve("keepalived.conf");
-        ProcessBuilder builder = node.command(List.of("keepalived", "-n", "-l", "-D", "-P", "-f", conf.toString(),
+        ProcessBuilder builder = instanceCommand(node, List.of("keepalived", "-n", "-l", "-D", "-P", "-f", conf.toString(),
                         "-p", dir.resolve("keepalived.pid").toString(), "-r", dir.resolve("vrrp.pid").toString(),
                         "-c", dir.resolve("checkers.pid").toString()))
                 .redirectErrorStream(true)

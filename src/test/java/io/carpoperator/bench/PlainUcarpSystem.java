@@ -15,7 +15,8 @@ final class PlainUcarpSystem extends ProcessPairSystem {
     private final Path hooks;
 
     PlainUcarpSystem(BenchPair pair, Path hooks) {
-        super(pair, "plain ucarp", "ucarp", EnumSet.of(Scenario.KILL, Scenario.LINK_DOWN, Scenario.GRACEFUL));
+        super(pair, "plain ucarp", "ucarp", EnumSet.of(Scenario.KILL, Scenario.LINK_DOWN, Scenario.GRACEFUL,
+                Scenario.GRACEFUL_GROUP, Scenario.GRACEFUL_ALL));
         this.hooks = hooks;
     }
 
@@ -29,9 +30,12 @@ final class PlainUcarpSystem extends ProcessPairSystem {
         return start(node, vhid, pair.vip(), preferred ? MASTER_SKEW : BACKUP_SKEW, pair.password(), hooks);
     }
 
-    /** Seed-style: -b 1, -k SKEW, -P, -z, up/down scripts doing ip addr add/del with the prefix as xparam. */
+    /**
+     * Seed-style: -b 1, -k SKEW, -P, -z, up/down scripts doing ip addr add/del with the prefix as xparam; ucarp leads
+     * its own process group, its up/down scripts run in it.
+     */
     static Process start(LabNode node, int vhid, String vip, int skew, String password, Path hooks) {
-        ProcessBuilder builder = node.command(List.of("ucarp", "-i", node.vipInterface(), "-s", node.address(),
+        ProcessBuilder builder = ProcessPairSystem.instanceCommand(node, List.of("ucarp", "-i", node.vipInterface(), "-s", node.address(),
                 "-v", Integer.toString(vhid), "-p", password, "-a", vip, "-b", "1", "-k", Integer.toString(skew), "-P", "-z",
                 "-u", hooks.resolve(SeedHooks.UP).toString(), "-d", hooks.resolve(SeedHooks.DOWN).toString(),
                 "-x", Integer.toString(BenchPair.PREFIX)))

@@ -2,11 +2,15 @@ package io.carpoperator.bench;
 
 import io.carpoperator.lab.LabNode;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /**
  * A system whose instance on each node is one process the benchmark starts (with whatever that process forks): the
- * preferred master on node1 first, then the backup on node2 once node1 holds the VIP.
+ * preferred master on node1 first, then the backup on node2 once node1 holds the VIP. The systems in the graceful stops
+ * build the process with {@link #instanceCommand}, so it leads its own process group and a group signal reaches this
+ * instance only; the seed's watchdog, in isolation only, is started as the seed starts it.
  */
 abstract class ProcessPairSystem implements FailoverSystem {
 
@@ -29,6 +33,17 @@ abstract class ProcessPairSystem implements FailoverSystem {
 
     /** Starts this system's instance on {@code node}; {@code preferred} for node1, the one that should be master. */
     abstract Process startOn(LabNode node, int vhid, boolean preferred);
+
+    /**
+     * {@code argv} in {@code node}'s namespace under {@code setsid}, which execs it as leader of a new session and process
+     * group with the same PID ({@code ip netns exec} execs too, and a JVM's child never leads a group, so setsid does not
+     * fork). Its children start as the instance itself starts them, in that group unless they leave it.
+     */
+    static ProcessBuilder instanceCommand(LabNode node, List<String> argv) {
+        List<String> full = new ArrayList<>(List.of("setsid"));
+        full.addAll(argv);
+        return node.command(full);
+    }
 
     /**
      * The process the backup's instance forks once it runs the election (e.g. its ucarp), or null when the started
@@ -79,8 +94,20 @@ abstract class ProcessPairSystem implements FailoverSystem {
     }
 
     @Override
-    public void stopMasterGracefully() {
-        ProcessTree.terminate(master);
+    public void stopMasterGracefully(SignalPath path) {
+        ProcessTree.terminate(master, path);
+    }
+
+    /** SIGKILL to the master's {@link #electionProcess()}; its parent, the started process, is left running. */
+    @Override
+    public void killMasterElectionProcess() {
+        String election = electionProcess();
+        if (election == null) {
+            throw new UnsupportedOperationException(name + " starts its election process itself; it has no parent to"
+                    + " recover it");
+        }
+        ProcessTree.descendant(master, election).orElseThrow(() -> new IllegalStateException(String.format(
+                "%s: no %s runs under node1's process %d", name, election, master.pid()))).destroyForcibly();
     }
 
     @Override

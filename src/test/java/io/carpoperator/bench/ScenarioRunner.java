@@ -58,18 +58,35 @@ final class ScenarioRunner {
     static final String REJOIN = "isolation-rejoin";
     /** Heal until node1, the preferred master, holds the VIP again. */
     static final String RECLAIM = "isolation-reclaim";
+    /** ucarp's SIGKILL until node1 no longer holds the VIP (the agent's requirement: 0.2 s). */
+    static final String CRASH_RELEASE = "ucarp-crash-release";
+    /** ucarp's SIGKILL until exactly one node holds the VIP again, after node1 alone no longer did. */
+    static final String CRASH_SINGLE_HOLDER = "ucarp-crash-single-holder";
+    /** The longest time both nodes held the VIP in the watch after ucarp's SIGKILL; zero when they never did. */
+    static final String CRASH_TWO_HOLDERS = "ucarp-crash-two-holders";
+    /** The longest interval between holder polls in that watch: the resolution of the three figures above. */
+    static final String CRASH_POLL_INTERVAL = "ucarp-crash-poll-interval";
+    /**
+     * How long a ucarp crash is watched: the agent's restart back-off (0.5 s), a new ucarp's three silent adverts before
+     * it claims the VIP, node2's takeover and node1's preemption all fit, with room.
+     */
+    static final Duration CRASH_WATCH = Duration.ofSeconds(10);
 
     RunOutcome run(FailoverSystem system, Scenario scenario, int vhid) {
         try {
             system.start(vhid);
             DataPlaneBench.pause(SETTLE);
+            // the finer polls only where a figure is held against a limit of a few hundred milliseconds
+            Duration period = scenario == Scenario.UCARP_CRASH ? HolderSampler.FINE_PERIOD : HolderSampler.PERIOD;
             try (ClientPinger pinger = servingPinger(); HolderSampler sampler = HolderSampler.start(
-                    List.of(pair.master(), pair.backup()), pair.vip())) {
+                    List.of(pair.master(), pair.backup()), pair.vip(), period)) {
                 DataPlaneBench.pause(LEAD_IN.plus(phaseJitter()));
                 Instant faultAt = Instant.now();
-                return scenario.measuresOutage()
-                        ? outage(system, scenario, pinger, sampler, faultAt)
-                        : isolation(system, pinger, sampler, faultAt);
+                return switch (scenario) {
+                    case ISOLATION -> isolation(system, pinger, sampler, faultAt);
+                    case UCARP_CRASH -> ucarpCrash(system, pinger, sampler, faultAt);
+                    default -> outage(system, scenario, pinger, sampler, faultAt);
+                };
             }
         } finally {
             system.stopAll();
@@ -86,7 +103,9 @@ final class ScenarioRunner {
                 pair.removeVip(pair.master());
             }
             case LINK_DOWN -> pair.lab().faults().linkDown(pair.master());
-            case GRACEFUL -> system.stopMasterGracefully();
+            case GRACEFUL -> system.stopMasterGracefully(SignalPath.MAIN_PROCESS);
+            case GRACEFUL_GROUP -> system.stopMasterGracefully(SignalPath.PROCESS_GROUP);
+            case GRACEFUL_ALL -> system.stopMasterGracefully(SignalPath.EVERY_PROCESS);
             default -> throw new IllegalArgumentException(scenario + " is not an outage scenario");
         }
         List<String> notes = new ArrayList<>();
@@ -147,6 +166,43 @@ final class ScenarioRunner {
         DataPlaneBench.pause(Duration.ofSeconds(2));
         return new RunOutcome(figures, notes, timeline(system, Scenario.ISOLATION, faultAt, Instant.now(), pinger,
                 sampler, markers));
+    }
+
+    /**
+     * SIGKILL to node1's ucarp only, then a fixed watch of {@link #CRASH_WATCH}: when node1 let go of the VIP, when one
+     * node alone held it again, how long both held it, and the client's longest silence (a VIP not back by the end of
+     * the watch counts to the end). Holder times come from polls at {@link HolderSampler#FINE_PERIOD}: each is late by
+     * at most one poll interval, reported per run as {@link #CRASH_POLL_INTERVAL}.
+     */
+    private RunOutcome ucarpCrash(FailoverSystem system, ClientPinger pinger, HolderSampler sampler, Instant killAt) {
+        system.killMasterElectionProcess();
+        DataPlaneBench.pause(Duration.between(Instant.now(), killAt.plus(CRASH_WATCH)));
+        Instant end = Instant.now();
+        HolderSeries series = sampler.series();
+        Map<String, Double> figures = new LinkedHashMap<>();
+        List<String> notes = new ArrayList<>();
+        List<Timeline.Marker> markers = new ArrayList<>(List.of(new Timeline.Marker(killAt,
+                Scenario.UCARP_CRASH.markerLabel())));
+
+        OutageReport report = pinger.report();
+        figures.put(Scenario.UCARP_CRASH.slug(), report.longestGap(killAt.minusMillis(200), end).duration().toNanos() / 1e9);
+        series.first(MASTER, false, killAt).ifPresentOrElse(at -> {
+            figures.put(CRASH_RELEASE, seconds(killAt, at));
+            markers.add(new Timeline.Marker(at, "node1 released"));
+        }, () -> notes.add(String.format("%s %s: node1 kept the VIP for the %d s watched", system.name(),
+                Scenario.UCARP_CRASH.slug(), CRASH_WATCH.toSeconds())));
+        series.firstNotSoleHolder(MASTER, killAt).flatMap(series::firstSingleHolder).ifPresentOrElse(
+                at -> figures.put(CRASH_SINGLE_HOLDER, seconds(killAt, at)),
+                () -> notes.add(String.format("%s %s: no single holder after node1 alone within the %d s watched",
+                        system.name(), Scenario.UCARP_CRASH.slug(), CRASH_WATCH.toSeconds())));
+        figures.put(CRASH_TWO_HOLDERS, series.longestMultipleHolders(killAt, end).toNanos() / 1e9);
+        if (series.endsWithMultipleHolders(killAt, end)) {
+            notes.add(String.format("%s %s: both nodes still held the VIP at the end of the %d s watched", system.name(),
+                    Scenario.UCARP_CRASH.slug(), CRASH_WATCH.toSeconds()));
+        }
+        figures.put(CRASH_POLL_INTERVAL, series.longestInterval(killAt, end).toNanos() / 1e9);
+        return new RunOutcome(figures, notes, timeline(system, Scenario.UCARP_CRASH, killAt, end, pinger, sampler,
+                markers));
     }
 
     /** Polls the system until node1's instance takes part in the election again; empty when it did not by the limit. */

@@ -149,9 +149,44 @@ class UcarpProcessIT {
         assertThat(addressesOf(NODE1).isAssigned("eth0", VIP)).isFalse();
         assertThat(second.events).noneMatch(UcarpEvent.AuthenticationFailed.class::isInstance);
 
-        assertThat(backup.stop(Duration.ofSeconds(5))).as("SIGTERM ends ucarp on its own").isTrue();
+        assertThat(backup.stop(Duration.ofSeconds(5))).as("stop is SIGKILL and waits for the exit").isTrue();
         assertThat(addressesOf(NODE2).isAssigned("eth0", VIP))
-                .as("with -z ucarp runs the down hook on SIGTERM")
-                .isFalse();
+                .as("SIGKILL runs no down hook: the supervisor runs it (UcarpSupervisorTest)")
+                .isTrue();
+        assertThat(addressesOf(NODE2).remove("eth0", VIP, 24)).isTrue();
+    }
+
+    @Test
+    void ucarpRunsInASessionOfItsOwnAndDoesNotActOnTerminationSignals() throws Exception {
+        Recorder recorder = new Recorder();
+        UcarpProcess ucarp = startUcarp(NODE1, "198.51.100.11", 0, recorder);
+        await().atMost(Duration.ofSeconds(10)).until(() -> ucarp.state() == UcarpState.MASTER);
+        await().atMost(Duration.ofSeconds(3)).until(() -> addressesOf(NODE1).isAssigned("eth0", VIP));
+
+        List<String> stat = List.of(Files.readString(Path.of("/proc/" + ucarp.pid() + "/stat"))
+                .replaceFirst("^.*\\) ", "").split(" "));
+        long pgid = Long.parseLong(stat.get(2));
+        long session = Long.parseLong(stat.get(3));
+        assertThat(session).as("its own session, so a terminal's or process group's signal does not reach it")
+                .isEqualTo(ucarp.pid());
+        assertThat(pgid).isEqualTo(ucarp.pid());
+        assertThat(Files.readString(Path.of("/proc/" + ucarp.pid() + "/cmdline")).split("\u0000")[0])
+                .as("the shield execs: the pid is ucarp's own").endsWith("ucarp");
+
+        for (String signal : SignalShield.BLOCKED) {
+            assertThat(new ProcessBuilder("kill", "-" + signal, Long.toString(ucarp.pid())).start().waitFor()).isZero();
+        }
+        Thread.sleep(1500);
+        assertThat(ucarp.isAlive()).as("SIGTERM, SIGINT, SIGHUP and SIGQUIT stay pending").isTrue();
+        assertThat(ucarp.state()).isEqualTo(UcarpState.MASTER);
+        assertThat(addressesOf(NODE1).isAssigned("eth0", VIP)).as("no down hook ran").isTrue();
+
+        ucarp.demote();
+        await().atMost(Duration.ofSeconds(3)).until(() -> ucarp.state() == UcarpState.BACKUP);
+        assertThat(ucarp.isAlive()).as("SIGUSR2 still demotes").isTrue();
+
+        assertThat(ucarp.stop(Duration.ofSeconds(5))).as("SIGKILL ends it").isTrue();
+        await().atMost(Duration.ofSeconds(2)).until(() -> recorder.exitCode != null);
+        assertThat(recorder.exitCode).isEqualTo(137);
     }
 }

@@ -15,6 +15,7 @@ import io.carpoperator.testing.ManualScheduler;
 class UcarpSupervisorTest {
 
     private static final String REMOVE_VIP = "ip addr del 198.51.100.10/24 dev eth0";
+    private static final String DOWN_HOOK = "/run/down eth0 198.51.100.10 24";
 
     private final ManualScheduler scheduler = new ManualScheduler();
     private final RecordingCommandRunner ip = new RecordingCommandRunner();
@@ -64,6 +65,7 @@ class UcarpSupervisorTest {
         void exit(int code) {
             alive = false;
             state = UcarpState.INIT;
+            listener.onGone(code);
             listener.onExit(code);
         }
 
@@ -164,15 +166,26 @@ class UcarpSupervisorTest {
     }
 
     @Test
-    void removesTheVipAfterEveryExitBecauseAKilledUcarpLeavesItConfigured() {
+    void aMasterThatDiesGetsItsDownHookRunAndTheVipRemovedBecauseAKilledUcarpLeavesItConfigured() {
         supervisor.start();
         last().switchTo(UcarpState.MASTER);
         assertThat(ip.commands()).isEmpty();
 
         last().kill();
 
-        assertThat(ip.commands()).containsExactly(REMOVE_VIP);
+        assertThat(ip.commands()).containsExactly(DOWN_HOOK, REMOVE_VIP);
         assertThat(supervisor.state()).isEqualTo(UcarpState.INIT);
+    }
+
+    @Test
+    void aBackupThatDiesOnlyHasTheVipRemovedJustInCase() {
+        supervisor.start();
+        last().switchTo(UcarpState.BACKUP);
+        ip.commands.clear();
+
+        last().exit(1);
+
+        assertThat(ip.commands()).containsExactly(REMOVE_VIP);
     }
 
     @Test
@@ -195,7 +208,8 @@ class UcarpSupervisorTest {
 
         assertThat(last().stopped).isTrue();
         assertThat(launched).hasSize(1);
-        assertThat(ip.commands()).containsExactly(REMOVE_VIP);
+        assertThat(ip.commands()).as("SIGKILL ends it, so the supervisor runs the master's down hook as ucarp would have")
+                .containsExactly(DOWN_HOOK, REMOVE_VIP);
         assertThat(supervisor.isRunning()).isFalse();
     }
 

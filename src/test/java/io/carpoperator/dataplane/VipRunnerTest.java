@@ -3,6 +3,7 @@ package io.carpoperator.dataplane;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.carpoperator.api.NodeState;
+import io.carpoperator.carp.AddressHooks;
 import io.carpoperator.carp.CommandRunner;
 import io.carpoperator.carp.UcarpEvent;
 import io.carpoperator.carp.UcarpInstance;
@@ -71,6 +72,10 @@ class VipRunnerTest {
             if (command.startsWith("ip -4 route show default")) {
                 return new Result(0, "default via 198.51.100.1 dev eth0\n", "");
             }
+            if (command.contains(AddressHooks.DOWN_NAME + " eth0 198.51.100.10")) {
+                vipHeld = false;
+                return new Result(0, "", "");
+            }
             if (command.equals(REMOVE_VIP)) {
                 boolean was = vipHeld;
                 vipHeld = false;
@@ -114,6 +119,7 @@ class VipRunnerTest {
 
         void exit(int code) {
             alive = false;
+            listener.onGone(code);
             listener.onExit(code);
         }
 
@@ -138,9 +144,7 @@ class VipRunnerTest {
 
         @Override
         public boolean stop(Duration grace) {
-            if (state == UcarpState.MASTER) {
-                node.vipHeld = false; // -z runs the down hook
-            }
+            killed = true; // SIGKILL: ucarp is shielded from SIGTERM; the supervisor runs the down hook
             alive = false;
             return true;
         }
@@ -358,13 +362,46 @@ class VipRunnerTest {
     }
 
     @Test
+    void gracefulStopSoonAfterUcarpDiedAsMasterStillRunsTheHelperSoABackupTakesOverAtOnce() throws Exception {
+        VipRunner runner = start(settings("eth0", false, Duration.ZERO));
+        FakeUcarp master = ucarp();
+        master.switchTo(UcarpState.MASTER);
+        master.exit(137);
+        assertThat(node.vipHeld).as("the supervisor removed the address the moment ucarp was gone").isFalse();
+
+        runner.stop(true);
+
+        assertThat(launched).hasSize(2);
+        FakeUcarp helper = launched.get(1);
+        assertThat(helper.isHelper()).isTrue();
+        assertThat(java.nio.file.Files.list(runDir).map(Object::toString).toList()).as("helper hooks cleaned up")
+                .noneMatch(f -> f.endsWith(GracefulHandover.UP_SUFFIX));
+        assertThat(runner.report().reason()).isEqualTo("stopped after handing the VIP over to a backup"
+                + " (ucarp had already exited as master)");
+    }
+
+    @Test
+    void aStopWithoutBudgetForAHandoverStopsThePlainWay() {
+        VipRunner runner = start(settings("eth0", false, Duration.ZERO));
+        ucarp().switchTo(UcarpState.MASTER);
+
+        runner.stop(true, Duration.ofSeconds(2));
+
+        assertThat(launched).as("no helper: it needs one period, a second and the cleanup").hasSize(1);
+        assertThat(node.vipHeld).isFalse();
+        assertThat(runner.report().reason()).startsWith("stopped without a fast handover");
+    }
+
+    @Test
     void gracefulStopOfABackupJustStops() {
         VipRunner runner = start(settings("eth0", false, Duration.ZERO));
         ucarp().switchTo(UcarpState.BACKUP);
         runner.stop(true);
 
-        assertThat(launched).hasSize(1);
-        assertThat(ucarp().killed).isFalse();
+        assertThat(launched).as("no handover helper for a backup").hasSize(1);
+        assertThat(ucarp().isAlive()).isFalse();
+        assertThat(node.count(runDir.resolve(AddressHooks.DOWN_NAME).toString())).as("a backup holds no address: no down hook")
+                .isZero();
         assertThat(runner.report().reason()).isEqualTo("stopped");
     }
 }
