@@ -3,9 +3,11 @@ package io.carpoperator;
 import io.carpoperator.dataplane.AgentMetrics;
 import io.carpoperator.dataplane.VipRunnerFactory;
 import io.carpoperator.dataplane.DataPlaneEnvironment;
+import io.carpoperator.dataplane.LoopHeartbeat;
 import io.carpoperator.agent.AgentHttpServer;
 import io.carpoperator.agent.AgentSettings;
 import io.carpoperator.agent.ClusterAgent;
+import io.carpoperator.agent.HealthVerdict;
 import io.carpoperator.agent.StandaloneAgent;
 import io.carpoperator.demo.DemoRun;
 import io.carpoperator.operator.OperatorSettings;
@@ -113,12 +115,14 @@ public class CarpMain implements QuarkusApplication {
             return thread;
         });
         AgentMetrics metrics = new AgentMetrics();
-        var dataPlanes = new VipRunnerFactory(DataPlaneEnvironment.forHost(settings.runDir(), List.of(), scheduler, metrics));
-        ClusterAgent agent = new ClusterAgent(kubernetesClient.get(), settings, dataPlanes);
+        DataPlaneEnvironment environment = DataPlaneEnvironment.forHost(settings.runDir(), List.of(), scheduler, metrics);
+        ClusterAgent agent = new ClusterAgent(kubernetesClient.get(), settings, new VipRunnerFactory(environment));
         metrics.countStatusWriteFailuresFrom(agent::statusWriteFailures);
+        LoopHeartbeat heartbeat = LoopHeartbeat.start(scheduler, environment.clock());
         AgentHttpServer http;
         try {
-            http = AgentHttpServer.start(new InetSocketAddress(settings.healthPort()), metrics, () -> true, agent::isSynced);
+            http = AgentHttpServer.start(new InetSocketAddress(settings.healthPort()), metrics,
+                    () -> HealthVerdict.of(heartbeat.stall()).and(agent.liveness()), agent::readiness);
         } catch (IOException e) {
             System.err.println("carp-operator agent: cannot serve /healthz, /readyz and /metrics on port " + settings.healthPort()
                     + ": " + e.getMessage());
@@ -130,6 +134,7 @@ public class CarpMain implements QuarkusApplication {
         Quarkus.waitForExit();
         agent.close();
         http.close();
+        metrics.close();
         scheduler.shutdownNow();
         return 0;
     }

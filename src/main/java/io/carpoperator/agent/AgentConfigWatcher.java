@@ -43,6 +43,8 @@ public final class AgentConfigWatcher implements AutoCloseable {
     private final AtomicBoolean queued = new AtomicBoolean();
     /** The reason last logged per VIP that keeps its configuration, so each reason is logged once. */
     private final Map<String, String> keepReasons = new HashMap<>();
+    /** A full pass over complete caches has brought the running VIPs in line at least once. */
+    private volatile boolean appliedOnce;
     private SharedIndexInformer<ConfigMap> configs;
     private SharedIndexInformer<Secret> secrets;
 
@@ -78,6 +80,14 @@ public final class AgentConfigWatcher implements AutoCloseable {
     /** Both caches hold a complete list (once true, stays true through outages). */
     public boolean hasSynced() {
         return configs != null && secrets != null && configs.hasSynced() && secrets.hasSynced();
+    }
+
+    /**
+     * The running VIPs reflect complete caches: until the first full pass after the informers synced, an empty running
+     * set may mean only that nothing was started yet (for /readyz).
+     */
+    boolean hasApplied() {
+        return appliedOnce;
     }
 
     /** Stops the informers and the reconciler thread; running VIPs are left alone (see {@link RunningVips#stopAll}). */
@@ -131,7 +141,8 @@ public final class AgentConfigWatcher implements AutoCloseable {
             return;
         }
         Set<String> names = new TreeSet<>();
-        if (fullPass.getAndSet(false)) {
+        boolean full = fullPass.getAndSet(false);
+        if (full) {
             configs.getStore().list().forEach(config -> names.add(config.getMetadata().getName()));
             names.addAll(running.settings().keySet());
             dirty.clear();
@@ -142,6 +153,7 @@ public final class AgentConfigWatcher implements AutoCloseable {
             }
         }
         if (names.isEmpty()) {
+            appliedOnce = appliedOnce || full;
             return;
         }
         try {
@@ -154,6 +166,7 @@ public final class AgentConfigWatcher implements AutoCloseable {
             List<VipAction> actions = VipSetReconciler.plan(desired, running.settings(names));
             logKeeps(desired, actions);
             running.apply(actions);
+            appliedOnce = appliedOnce || full;
         } catch (RuntimeException e) {
             LOG.errorf(e, "node %s: reconciling VIPs %s failed; retrying on the next change", settings.nodeName(), names);
         }

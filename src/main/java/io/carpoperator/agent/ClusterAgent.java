@@ -73,9 +73,23 @@ public final class ClusterAgent implements AutoCloseable {
         LOG.infof("node %s: agent stopped", settings.nodeName());
     }
 
-    /** The informer caches are complete, so the running set reflects the cluster (for /readyz). */
+    /** The informer caches are complete. */
     public boolean isSynced() {
         return watcher.hasSynced();
+    }
+
+    /**
+     * For /healthz: the status writer is not hung. Never fails because the API server is unreachable (writes then fail
+     * fast and are retried; the data plane does not wait on them). The data-plane scheduler's heartbeat is the caller's,
+     * who owns that scheduler.
+     */
+    public HealthVerdict liveness() {
+        return HealthVerdict.of(reporter.hungWrite(NodeStatusReporter.WRITE_HANG_LIMIT));
+    }
+
+    /** For /readyz: the configurations were applied and every VIP of this node is past INIT (see {@link Readiness}). */
+    public HealthVerdict readiness() {
+        return Readiness.of(watcher.hasApplied(), running.reports());
     }
 
     /** What runs on this node now, by VirtualIP name. */

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
@@ -28,13 +29,15 @@ final class RunningVips {
     private final VipDataPlaneFactory dataPlanes;
     private final NodeStatusReporter reporter;
     private final Clock clock;
-    private final Map<String, RunningVip> running = new TreeMap<>();
+    /** Changed under this object's monitor; a concurrent map so {@link #reports()} reads it without waiting for a stop. */
+    private final Map<String, RunningVip> running = new ConcurrentSkipListMap<>();
     /** Past the budget: SIGKILL, {@code ip addr del} and the last report. */
     static final Duration STOP_OVERRUN = Duration.ofSeconds(1);
 
     private static final class RunningVip {
         final AtomicBoolean reporting = new AtomicBoolean(true);
         volatile String ownAddress;
+        volatile VipReport lastReport;
         VipSettings settings;
         VipDataPlane plane;
 
@@ -65,6 +68,16 @@ final class RunningVips {
             }
         });
         return settings;
+    }
+
+    /**
+     * The latest report of each running VIP (null before its first), for readiness: never blocks, not even while
+     * {@link #apply} stops a data plane, because the HTTP thread that asks also answers the liveness probe.
+     */
+    Map<String, VipReport> reports() {
+        Map<String, VipReport> reports = new TreeMap<>();
+        running.forEach((name, vip) -> reports.put(name, vip.lastReport));
+        return reports;
     }
 
     /** Our NodeReport holds an entry for the VIP (running or not: a failed start is reported too). */
@@ -192,6 +205,7 @@ final class RunningVips {
             if (report.address() != null) {
                 vip.ownAddress = report.address();
             }
+            vip.lastReport = report;
             reporter.report(name, report);
         }
     }

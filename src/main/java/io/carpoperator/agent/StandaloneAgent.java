@@ -2,13 +2,15 @@ package io.carpoperator.agent;
 
 import io.carpoperator.dataplane.AgentMetrics;
 import io.carpoperator.dataplane.DataPlaneEnvironment;
+import io.carpoperator.dataplane.LoopHeartbeat;
 import io.carpoperator.dataplane.VipDataPlane;
 import io.carpoperator.dataplane.VipRunner;
-import io.carpoperator.api.NodeState;
+import io.carpoperator.dataplane.VipSettings;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -64,12 +66,14 @@ public final class StandaloneAgent {
         });
         AgentMetrics metrics = new AgentMetrics();
         DataPlaneEnvironment env = DataPlaneEnvironment.forHost(options.runDir(), List.of(), scheduler, metrics);
-        VipRunner runner = VipRunner.start(options.toSettings(), report -> { }, env, options.userHooks());
+        VipSettings settings = options.toSettings();
+        VipRunner runner = VipRunner.start(settings, report -> { }, env, options.userHooks());
+        LoopHeartbeat heartbeat = LoopHeartbeat.start(scheduler, env.clock());
         AgentHttpServer http = null;
         if (options.healthPort() > 0) {
             try {
                 http = AgentHttpServer.start(new InetSocketAddress(options.healthPort()), metrics,
-                        () -> !scheduler.isShutdown(), () -> runner.report().state() != NodeState.INIT);
+                        () -> HealthVerdict.of(heartbeat.stall()), () -> Readiness.of(true, Map.of(settings.name(), runner.report())));
                 LOG.infof("health and metrics on port %d", http.port());
             } catch (IOException e) {
                 LOG.errorf("cannot serve health and metrics on port %d: %s", options.healthPort(), e.getMessage());
@@ -86,6 +90,7 @@ public final class StandaloneAgent {
                 if (server != null) {
                     server.close();
                 }
+                metrics.close();
                 scheduler.shutdownNow();
                 stopped.countDown();
             }
