@@ -3,6 +3,8 @@ package io.carpoperator;
 import io.carpoperator.dataplane.AgentMetrics;
 import io.carpoperator.dataplane.VipRunnerFactory;
 import io.carpoperator.dataplane.DataPlaneEnvironment;
+import io.carpoperator.dataplane.NodeStateJournal;
+import io.carpoperator.dataplane.SweptNode;
 import io.carpoperator.agent.AgentHttpServer;
 import io.carpoperator.agent.AgentSettings;
 import io.carpoperator.agent.ClusterAgent;
@@ -35,7 +37,8 @@ public class CarpMain implements QuarkusApplication {
               operator   run the VirtualIP controller (in a cluster: the Deployment in deploy/)
               agent      run the node agent for the VirtualIPs that select this node (in a cluster: the DaemonSet the
                          operator manages; reads NODE_NAME, NODE_IP, CARP_NAMESPACE, CARP_AGENT_RUN_DIR,
-                         CARP_AGENT_HEALTH_PORT, CARP_STATUS_STALENESS)
+                         CARP_AGENT_STATE_DIR, CARP_AGENT_API_GRACE, CARP_AGENT_HEALTH_PORT,
+                         CARP_STATUS_STALENESS)
               agent --standalone [UCARP AND WATCHDOG FLAGS]
                          run one VIP without Kubernetes, seed-compatible flags (see agent --standalone --help)
               demo [--scenario NAME] [--hold]
@@ -113,8 +116,19 @@ public class CarpMain implements QuarkusApplication {
             return thread;
         });
         AgentMetrics metrics = new AgentMetrics();
-        var dataPlanes = new VipRunnerFactory(DataPlaneEnvironment.forHost(settings.runDir(), List.of(), scheduler, metrics));
-        ClusterAgent agent = new ClusterAgent(kubernetesClient.get(), settings, dataPlanes);
+        DataPlaneEnvironment environment = DataPlaneEnvironment.forHost(settings.runDir(), List.of(), scheduler, metrics);
+        NodeStateJournal journal = null;
+        try {
+            // before anything else starts: a previous run killed without cleanup may have left addresses behind
+            SweptNode node = SweptNode.sweep(settings.stateDir(), environment);
+            environment = node.environment();
+            journal = node.journal();
+        } catch (IOException e) {
+            LOG.errorf("agent on node %s: cannot use the state directory %s (%s): %s; running without it, so a crash would leave "
+                    + "addresses behind and a restart during an API outage serves nothing", settings.nodeName(), settings.stateDir(),
+                    AgentSettings.STATE_DIR, e.getMessage());
+        }
+        ClusterAgent agent = new ClusterAgent(kubernetesClient.get(), settings, new VipRunnerFactory(environment), journal);
         metrics.countStatusWriteFailuresFrom(agent::statusWriteFailures);
         AgentHttpServer http;
         try {

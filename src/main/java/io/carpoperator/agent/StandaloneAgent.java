@@ -2,7 +2,12 @@ package io.carpoperator.agent;
 
 import io.carpoperator.dataplane.AgentMetrics;
 import io.carpoperator.dataplane.DataPlaneEnvironment;
+import io.carpoperator.dataplane.NodeStateJournal;
+import io.carpoperator.dataplane.SweptNode;
+import io.carpoperator.dataplane.VipDataPlane;
+import io.carpoperator.dataplane.VipDataPlaneFactory;
 import io.carpoperator.dataplane.VipRunner;
+import io.carpoperator.dataplane.VipSettings;
 import io.carpoperator.api.NodeState;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -21,9 +26,36 @@ import org.jboss.logging.Logger;
 public final class StandaloneAgent {
 
     static final int USAGE_ERROR = 2;
+    /** The node name standalone records carry; only a cluster agent serves recorded VIPs, and only its own node's. */
+    static final String NODE = "standalone";
     private static final Logger LOG = Logger.getLogger(StandaloneAgent.class);
 
     private StandaloneAgent() {
+    }
+
+    /**
+     * Sweeps what a previous run in the same state directory left (a killed agent's ucarp and address), then starts the
+     * VIP recording it there. The configuration comes from the command line, so nothing recorded is served again.
+     */
+    private static VipDataPlane startRecorded(StandaloneOptions options, DataPlaneEnvironment hostEnvironment) {
+        DataPlaneEnvironment env = hostEnvironment;
+        NodeStateJournal journal = null;
+        try {
+            SweptNode node = SweptNode.sweep(options.stateDir(), hostEnvironment);
+            env = node.environment();
+            journal = node.journal();
+        } catch (IOException e) {
+            LOG.errorf("cannot use the state directory %s (--state-dir): %s; running without it, so a crash would leave the address "
+                    + "behind", options.stateDir(), e.getMessage());
+        }
+        DataPlaneEnvironment runEnv = env;
+        VipDataPlaneFactory runners = (settings, onChange) -> VipRunner.start(settings, onChange, runEnv, options.userHooks());
+        if (journal == null) {
+            return runners.start(options.toSettings(), report -> { });
+        }
+        VipDataPlane plane = journal.recordingVips(runners, NODE).start(options.toSettings(), report -> { });
+        journal.forgetVipsNotRecordedThisRun();
+        return plane;
     }
 
     /** Blocks until the JVM is asked to stop; returns the exit code (2 for a bad command line). */
@@ -62,8 +94,9 @@ public final class StandaloneAgent {
             return t;
         });
         AgentMetrics metrics = new AgentMetrics();
-        DataPlaneEnvironment env = DataPlaneEnvironment.forHost(options.runDir(), List.of(), scheduler, metrics);
-        VipRunner runner = VipRunner.start(options.toSettings(), report -> { }, env, options.userHooks());
+        VipDataPlane runner = startRecorded(options, DataPlaneEnvironment.forHost(options.runDir(), List.of(), scheduler, metrics));
+        VipSettings vip = options.toSettings();
+        String label = "vip " + vip.name() + " " + vip.address() + " vhid " + vip.vhid();
         AgentHttpServer http = null;
         if (options.healthPort() > 0) {
             try {
@@ -77,10 +110,10 @@ public final class StandaloneAgent {
         CountDownLatch stopped = new CountDownLatch(1);
         AgentHttpServer server = http;
         onShutdown.accept(() -> {
-            LOG.infof("%s: shutting down", runner.label());
+            LOG.infof("%s: shutting down", label);
             try {
                 runner.stop(true);
-                LOG.infof("%s: stopped; the address is released", runner.label());
+                LOG.infof("%s: stopped; the address is released", label);
             } finally {
                 if (server != null) {
                     server.close();
