@@ -4,6 +4,7 @@ import io.carpoperator.dataplane.AgentMetrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.carpoperator.agent.AgentRuntime;
+import io.carpoperator.agent.AgentSettings;
 import io.carpoperator.api.CrdFiles;
 import io.carpoperator.api.SpecValidator;
 import io.carpoperator.api.VirtualIP;
@@ -152,6 +153,21 @@ class DeployManifestsTest {
                 .collect(java.util.stream.Collectors.toMap(e -> e.getName(), e -> e.getValue()));
         assertThat(env).as("the benchmarks start the agent the same way").containsEntry("JAVA_OPTS", AgentRuntime.JVM_OPTIONS)
                 .containsAllEntriesOf(AgentRuntime.NATIVE_ENV);
+    }
+
+    @Test
+    void theAgentsStateDirectoryIsOnTheHostSoItOutlivesThePod() throws IOException {
+        var pod = one(render(DEPLOY), DaemonSet.class, "carp-agent").getSpec().getTemplate().getSpec();
+        var container = pod.getContainers().get(0);
+        String stateDir = container.getEnv().stream().filter(e -> e.getName().equals(AgentSettings.STATE_DIR)).findFirst()
+                .orElseThrow(() -> new AssertionError("the agent sets no " + AgentSettings.STATE_DIR)).getValue();
+        var mount = container.getVolumeMounts().stream().filter(m -> m.getMountPath().equals(stateDir)).findFirst()
+                .orElseThrow(() -> new AssertionError("nothing is mounted at " + stateDir));
+        var volume = pod.getVolumes().stream().filter(v -> v.getName().equals(mount.getName())).findFirst().orElseThrow();
+        assertThat(volume.getHostPath()).as("a hostPath, not an emptyDir that dies with the pod").isNotNull();
+        assertThat(volume.getHostPath().getPath()).startsWith("/run/");
+        assertThat(volume.getHostPath().getType()).isEqualTo("DirectoryOrCreate");
+        assertThat(mount.getReadOnly()).isNotEqualTo(Boolean.TRUE);
     }
 
     @Test
