@@ -3,7 +3,6 @@ package io.carpoperator;
 import io.carpoperator.dataplane.AgentMetrics;
 import io.carpoperator.dataplane.VipRunnerFactory;
 import io.carpoperator.dataplane.DataPlaneEnvironment;
-import io.carpoperator.dataplane.NodeStateJournal;
 import io.carpoperator.dataplane.SweptNode;
 import io.carpoperator.agent.AgentHttpServer;
 import io.carpoperator.agent.AgentSettings;
@@ -116,19 +115,10 @@ public class CarpMain implements QuarkusApplication {
             return thread;
         });
         AgentMetrics metrics = new AgentMetrics();
-        DataPlaneEnvironment environment = DataPlaneEnvironment.forHost(settings.runDir(), List.of(), scheduler, metrics);
-        NodeStateJournal journal = null;
-        try {
-            // before anything else starts: a previous run killed without cleanup may have left addresses behind
-            SweptNode node = SweptNode.sweep(settings.stateDir(), environment);
-            environment = node.environment();
-            journal = node.journal();
-        } catch (IOException e) {
-            LOG.errorf("agent on node %s: cannot use the state directory %s (%s): %s; running without it, so a crash would leave "
-                    + "addresses behind and a restart during an API outage serves nothing", settings.nodeName(), settings.stateDir(),
-                    AgentSettings.STATE_DIR, e.getMessage());
-        }
-        ClusterAgent agent = new ClusterAgent(kubernetesClient.get(), settings, new VipRunnerFactory(environment), journal);
+        // before anything else starts: a previous run killed without cleanup may have left addresses behind
+        SweptNode node = SweptNode.sweepOrRunWithout(settings.stateDir(), AgentSettings.STATE_DIR,
+                DataPlaneEnvironment.forHost(settings.runDir(), List.of(), scheduler, metrics));
+        ClusterAgent agent = new ClusterAgent(kubernetesClient.get(), settings, new VipRunnerFactory(node.environment()), node.journal());
         metrics.countStatusWriteFailuresFrom(agent::statusWriteFailures);
         AgentHttpServer http;
         try {

@@ -38,17 +38,9 @@ public final class StandaloneAgent {
      * VIP recording it there. The configuration comes from the command line, so nothing recorded is served again.
      */
     private static VipDataPlane startRecorded(StandaloneOptions options, DataPlaneEnvironment hostEnvironment) {
-        DataPlaneEnvironment env = hostEnvironment;
-        NodeStateJournal journal = null;
-        try {
-            SweptNode node = SweptNode.sweep(options.stateDir(), hostEnvironment);
-            env = node.environment();
-            journal = node.journal();
-        } catch (IOException e) {
-            LOG.errorf("cannot use the state directory %s (--state-dir): %s; running without it, so a crash would leave the address "
-                    + "behind", options.stateDir(), e.getMessage());
-        }
-        DataPlaneEnvironment runEnv = env;
+        SweptNode node = SweptNode.sweepOrRunWithout(options.stateDir(), "--state-dir", hostEnvironment);
+        NodeStateJournal journal = node.journal();
+        DataPlaneEnvironment runEnv = node.environment();
         VipDataPlaneFactory runners = (settings, onChange) -> VipRunner.start(settings, onChange, runEnv, options.userHooks());
         if (journal == null) {
             return runners.start(options.toSettings(), report -> { });

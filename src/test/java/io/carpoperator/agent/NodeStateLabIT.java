@@ -82,9 +82,7 @@ class NodeStateLabIT {
         KubernetesMockServer api = StrictKubernetesServerTestResource.startStrictServer();
         try (Lab lab = Lab.builder().nodes(1).build(); KubernetesClient client = api.createClient()) {
             LabNode node = lab.node(1);
-            ApiOutageLabIT.installVirtualIP(client, "web", OLD_VIP + "/24", 43, node);
-            Process first = clusterAgent(api.url("/"), node, "first", 10);
-            await().atMost(START_LIMIT).until(() -> node.hasAddress(OLD_VIP));
+            Process first = clusterAgentServing(client, api.url("/"), node, 43);
 
             killTree(lab, first);
             assertThat(node.hasAddress(OLD_VIP)).as("a killed agent removes nothing").isTrue();
@@ -106,10 +104,8 @@ class NodeStateLabIT {
         KubernetesMockServer api = StrictKubernetesServerTestResource.startStrictServer();
         try (Lab lab = Lab.builder().nodes(1).build(); KubernetesClient client = api.createClient()) {
             LabNode node = lab.node(1);
-            ApiOutageLabIT.installVirtualIP(client, "web", OLD_VIP + "/24", 44, node);
             String apiUrl = api.url("/");
-            Process first = clusterAgent(apiUrl, node, "first", 10);
-            await().atMost(START_LIMIT).until(() -> node.hasAddress(OLD_VIP));
+            Process first = clusterAgentServing(client, apiUrl, node, 44);
 
             api.destroy(); // the API server is gone for good
             killTree(lab, first);
@@ -129,6 +125,14 @@ class NodeStateLabIT {
                 "-a", vip + "/24", "-b", "1", "--no-isolation", "--health-port", "0", "--run-dir", work.resolve("run-" + name).toString(),
                 "--state-dir", stateDir.toString(), "--name", name));
         return start(node.command(argv), name);
+    }
+
+    /** Publishes VirtualIP "web" ({@link #OLD_VIP}) for the node alone and starts its agent; returns once it holds the VIP. */
+    private Process clusterAgentServing(KubernetesClient client, String apiUrl, LabNode node, int vhid) throws Exception {
+        ApiOutageLabIT.installVirtualIP(client, "web", OLD_VIP + "/24", vhid, node);
+        Process agent = clusterAgent(apiUrl, node, "first", 10);
+        await().atMost(START_LIMIT).until(() -> node.hasAddress(OLD_VIP));
+        return agent;
     }
 
     /** The cluster agent in the root namespace (it reaches the API server on loopback), its data plane in the node's. */
