@@ -4,6 +4,7 @@ import io.carpoperator.dataplane.AgentMetrics;
 import io.carpoperator.dataplane.VipRunnerFactory;
 import io.carpoperator.dataplane.DataPlaneEnvironment;
 import io.carpoperator.dataplane.LoopHeartbeat;
+import io.carpoperator.dataplane.SweptNode;
 import io.carpoperator.agent.AgentHttpServer;
 import io.carpoperator.agent.AgentSettings;
 import io.carpoperator.agent.ClusterAgent;
@@ -37,7 +38,8 @@ public class CarpMain implements QuarkusApplication {
               operator   run the VirtualIP controller (in a cluster: the Deployment in deploy/)
               agent      run the node agent for the VirtualIPs that select this node (in a cluster: the DaemonSet the
                          operator manages; reads NODE_NAME, NODE_IP, CARP_NAMESPACE, CARP_AGENT_RUN_DIR,
-                         CARP_AGENT_HEALTH_PORT, CARP_STATUS_STALENESS)
+                         CARP_AGENT_STATE_DIR, CARP_AGENT_API_GRACE, CARP_AGENT_HEALTH_PORT,
+                         CARP_STATUS_STALENESS)
               agent --standalone [UCARP AND WATCHDOG FLAGS]
                          run one VIP without Kubernetes, seed-compatible flags (see agent --standalone --help)
               demo [--scenario NAME] [--hold]
@@ -115,10 +117,12 @@ public class CarpMain implements QuarkusApplication {
             return thread;
         });
         AgentMetrics metrics = new AgentMetrics();
-        DataPlaneEnvironment environment = DataPlaneEnvironment.forHost(settings.runDir(), List.of(), scheduler, metrics);
-        ClusterAgent agent = new ClusterAgent(kubernetesClient.get(), settings, new VipRunnerFactory(environment));
+        // before anything else starts: a previous run killed without cleanup may have left addresses behind
+        SweptNode node = SweptNode.sweepOrRunWithout(settings.stateDir(), AgentSettings.STATE_DIR,
+                DataPlaneEnvironment.forHost(settings.runDir(), List.of(), scheduler, metrics));
+        ClusterAgent agent = new ClusterAgent(kubernetesClient.get(), settings, new VipRunnerFactory(node.environment()), node.journal());
         metrics.countStatusWriteFailuresFrom(agent::statusWriteFailures);
-        LoopHeartbeat heartbeat = LoopHeartbeat.start(scheduler, environment.clock());
+        LoopHeartbeat heartbeat = LoopHeartbeat.start(scheduler, node.environment().clock());
         AgentHttpServer http;
         try {
             http = AgentHttpServer.start(new InetSocketAddress(settings.healthPort()), metrics,

@@ -45,10 +45,17 @@ public final class AgentConfigWatcher implements AutoCloseable {
     private final Map<String, String> keepReasons = new HashMap<>();
     /** A full pass over complete caches has brought the running VIPs in line at least once. */
     private volatile boolean appliedOnce;
+    /** Runs once, on the reconciler thread, after the first full pass over complete caches. */
+    private final Runnable afterFirstSyncedPass;
     private SharedIndexInformer<ConfigMap> configs;
     private SharedIndexInformer<Secret> secrets;
 
     AgentConfigWatcher(KubernetesClient client, AgentSettings settings, RunningVips running) {
+        this(client, settings, running, () -> { });
+    }
+
+    AgentConfigWatcher(KubernetesClient client, AgentSettings settings, RunningVips running, Runnable afterFirstSyncedPass) {
+        this.afterFirstSyncedPass = afterFirstSyncedPass;
         this.client = client;
         this.settings = settings;
         this.desiredVips = new DesiredVips(settings);
@@ -75,6 +82,19 @@ public final class AgentConfigWatcher implements AutoCloseable {
                 });
         reconciler.scheduleWithFixedDelay(this::requestFullPass, FULL_PASS_INTERVAL.toMillis(), FULL_PASS_INTERVAL.toMillis(),
                 TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Runs {@code fallback} on the reconciler thread after {@code grace} unless the caches have synced by then. Sharing
+     * the thread with reconciling means a sync at that very moment cannot start a VIP twice: its pass runs after the
+     * fallback and sees what the fallback started.
+     */
+    void unlessSyncedWithin(Duration grace, Runnable fallback) {
+        reconciler.schedule(() -> {
+            if (!hasSynced()) {
+                fallback.run();
+            }
+        }, grace.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Both caches hold a complete list (once true, stays true through outages). */
@@ -153,7 +173,7 @@ public final class AgentConfigWatcher implements AutoCloseable {
             }
         }
         if (names.isEmpty()) {
-            appliedOnce = appliedOnce || full;
+            firstSyncedPassDone(full);
             return;
         }
         try {
@@ -166,9 +186,20 @@ public final class AgentConfigWatcher implements AutoCloseable {
             List<VipAction> actions = VipSetReconciler.plan(desired, running.settings(names));
             logKeeps(desired, actions);
             running.apply(actions);
-            appliedOnce = appliedOnce || full;
+            firstSyncedPassDone(full);
         } catch (RuntimeException e) {
             LOG.errorf(e, "node %s: reconciling VIPs %s failed; retrying on the next change", settings.nodeName(), names);
+        }
+    }
+
+    private void firstSyncedPassDone(boolean full) {
+        if (full && !appliedOnce) {
+            appliedOnce = true;
+            try {
+                afterFirstSyncedPass.run();
+            } catch (RuntimeException e) {
+                LOG.warnf("node %s: after the first synced pass: %s", settings.nodeName(), e.toString());
+            }
         }
     }
 

@@ -5,6 +5,7 @@ import io.carpoperator.dataplane.LoopHeartbeat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.carpoperator.agent.AgentRuntime;
+import io.carpoperator.agent.AgentSettings;
 import io.carpoperator.api.CrdFiles;
 import io.carpoperator.api.SpecValidator;
 import io.carpoperator.api.NodeState;
@@ -183,6 +184,21 @@ class DeployManifestsTest {
                 .isGreaterThanOrEqualTo(LoopHeartbeat.PERIOD.multipliedBy(LoopHeartbeat.MISSED_TICKS_ALLOWED));
         assertThat(container.getReadinessProbe().getPeriodSeconds()).as("polled within the minReadySeconds margin")
                 .isLessThanOrEqualTo(agents.getSpec().getMinReadySeconds());
+    }
+
+    @Test
+    void theAgentsStateDirectoryIsOnTheHostSoItOutlivesThePod() throws IOException {
+        var pod = one(render(DEPLOY), DaemonSet.class, "carp-agent").getSpec().getTemplate().getSpec();
+        var container = pod.getContainers().get(0);
+        String stateDir = container.getEnv().stream().filter(e -> e.getName().equals(AgentSettings.STATE_DIR)).findFirst()
+                .orElseThrow(() -> new AssertionError("the agent sets no " + AgentSettings.STATE_DIR)).getValue();
+        var mount = container.getVolumeMounts().stream().filter(m -> m.getMountPath().equals(stateDir)).findFirst()
+                .orElseThrow(() -> new AssertionError("nothing is mounted at " + stateDir));
+        var volume = pod.getVolumes().stream().filter(v -> v.getName().equals(mount.getName())).findFirst().orElseThrow();
+        assertThat(volume.getHostPath()).as("a hostPath, not an emptyDir that dies with the pod").isNotNull();
+        assertThat(volume.getHostPath().getPath()).startsWith("/run/");
+        assertThat(volume.getHostPath().getType()).isEqualTo("DirectoryOrCreate");
+        assertThat(mount.getReadOnly()).isNotEqualTo(Boolean.TRUE);
     }
 
     @Test
