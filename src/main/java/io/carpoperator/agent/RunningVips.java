@@ -31,6 +31,11 @@ final class RunningVips {
     private final Clock clock;
     /** Changed under this object's monitor; a concurrent map so {@link #reports()} reads it without waiting for a stop. */
     private final Map<String, RunningVip> running = new ConcurrentSkipListMap<>();
+    /**
+     * The most VIPs one node runs: the DaemonSet's memory limit is sized for this many (the JVM plus one ucarp each,
+     * measured); more would get the agent OOM-killed, and a killed agent leaves addresses behind until it restarts.
+     */
+    public static final int MAX_VIPS_PER_NODE = 100;
     /** Past the budget: SIGKILL, {@code ip addr del} and the last report. */
     static final Duration STOP_OVERRUN = Duration.ofSeconds(1);
 
@@ -179,6 +184,13 @@ final class RunningVips {
 
     private void start(VipSettings settings) {
         String name = settings.name();
+        if (running.size() >= MAX_VIPS_PER_NODE) {
+            String why = "not started: node " + node + " already runs " + running.size() + " VIPs, the most the agent's"
+                    + " memory limit is sized for (each VIP is one ucarp process; docs/BENCHMARKS.md, footprint)";
+            LOG.warnf("VirtualIP %s: %s", name, why);
+            reporter.report(name, new VipReport(NodeState.FAILED, clock.instant(), why, null, null, 0));
+            return;
+        }
         RunningVip vip = new RunningVip(settings);
         try {
             vip.plane = dataPlanes.start(settings, report -> forward(name, vip, report));

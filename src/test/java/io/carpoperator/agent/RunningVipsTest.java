@@ -48,6 +48,23 @@ class RunningVipsTest {
     }
 
     @Test
+    void aNodeRunsAtMostTheVipsItsMemoryLimitIsSizedForAndReportsTheRestFailedWithTheReason() {
+        List<VipAction> starts = new ArrayList<>();
+        for (int i = 0; i <= RunningVips.MAX_VIPS_PER_NODE; i++) {
+            starts.add(new VipAction.Start(settings(String.format("vip%03d", i), "198.51.100.10/24")));
+        }
+        running.apply(starts);
+        time.runDueTasks();
+
+        assertThat(running.settings()).hasSize(RunningVips.MAX_VIPS_PER_NODE).doesNotContainKey("vip100");
+        assertThat(written).last().asString().contains("vip100", "\"state\":\"FAILED\"",
+                "already runs " + RunningVips.MAX_VIPS_PER_NODE + " VIPs");
+        running.apply(List.of(new VipAction.Stop("vip000", "deleted", true)));
+        running.apply(List.of(new VipAction.Start(settings("vip100", "198.51.100.10/24"))));
+        assertThat(running.settings()).as("room again once one stopped").containsKey("vip100");
+    }
+
+    @Test
     void aRestartedVipsOldDataPlaneIsNoLongerReported() {
         running.apply(List.of(new VipAction.Start(settings("web", "198.51.100.10/24"))));
         FakeDataPlanes.FakePlane old = planes.latest("web");
