@@ -12,10 +12,11 @@ public interface UcarpInstance {
 
         /**
          * Called at once when the process has exited, before its remaining output is read (a hook's background child
-         * may hold the pipe for a while): the place for what must not wait, such as removing the address.
+         * may hold the pipe for a while): the place for what must not wait, such as removing the address. Not a default
+         * method on purpose: a listener that wraps another must pass it on (one that did not delayed the address's
+         * removal after a crash from 0.1 s to the next restart).
          */
-        default void onGone(int exitCode) {
-        }
+        void onGone(int exitCode);
 
         /** Called once, after the process has exited and its remaining output has been read. */
         void onExit(int exitCode);

@@ -185,6 +185,11 @@ final class GracefulHandover {
                         }
 
                         @Override
+                        public void onGone(int exitCode) {
+                            // the helper configures no address (-n): nothing to release at once
+                        }
+
+                        @Override
                         public void onExit(int exitCode) {
                             fired.completeExceptionally(new IOException("helper ucarp exited with code " + exitCode));
                         }

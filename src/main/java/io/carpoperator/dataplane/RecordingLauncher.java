@@ -54,6 +54,11 @@ final class RecordingLauncher implements UcarpInstance.Launcher {
         }
 
         @Override
+        public void onGone(int exitCode) {
+            listener.onGone(exitCode);
+        }
+
+        @Override
         public void onExit(int exitCode) {
             synchronized (this) {
                 exited = true;

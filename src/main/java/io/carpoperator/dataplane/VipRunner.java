@@ -282,7 +282,7 @@ public final class VipRunner implements VipDataPlane {
      * waiting on theirs (ucarp checks its timer only every advert period), sometimes taking the VIP back. Waiting
      * three advert periods and two seconds lets a backup take over first.
      */
-    static Duration firstRestartDelay(int advbase) {
+    public static Duration firstRestartDelay(int advbase) {
         return Duration.ofSeconds(3L * advbase + 2);
     }
 

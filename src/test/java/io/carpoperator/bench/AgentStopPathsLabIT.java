@@ -44,9 +44,16 @@ class AgentStopPathsLabIT {
     }
 
     @AfterAll
-    static void removeLab() {
+    static void removeLab() throws IOException {
         if (lab != null) {
             lab.close();
+        }
+        // the agents' logs outlive the lab, for whoever reads a failure
+        Path logs = Files.createDirectories(Path.of("target", "agent-stop-paths-logs"));
+        try (var files = Files.list(work)) {
+            for (Path log : files.filter(f -> f.toString().endsWith(".log")).toList()) {
+                Files.copy(log, logs.resolve(log.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
         }
         DataPlaneBench.deleteTree(work);
     }

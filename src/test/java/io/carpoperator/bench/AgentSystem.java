@@ -41,7 +41,8 @@ final class AgentSystem extends ProcessPairSystem {
                 "-a", pair.vip() + "/" + BenchPair.PREFIX, "-b", "1", "-k", Integer.toString(skew), "-P", "-z",
                 "--peer", peer.address(), "--heartbeat", peer.heartbeatAddress(), "--isolation-host", pair.isolationHost(),
                 "--hold-limit", "2", "--recover-after", "2", "--probe-interval", "1s", "--health-port", "0",
-                "--run-dir", runDir.toString(), "--name", "bench-" + vhid));
+                "--run-dir", runDir.toString(), "--state-dir", runDir.resolveSibling(runDir.getFileName() + "-state").toString(),
+                "--name", "bench-" + vhid));
         ProcessBuilder builder = instanceCommand(node, argv).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(pair.workDir().resolve("agent-" + node.name() + ".log").toFile()));
         builder.environment().putAll(AgentRuntime.NATIVE_ENV);

@@ -26,7 +26,8 @@ class DataPlaneBenchTest {
 
         assertThat(keys).containsSubsequence("kill", "link-down", "graceful", "graceful-group", "graceful-all",
                 "ucarp-crash", ScenarioRunner.CRASH_RELEASE, ScenarioRunner.CRASH_SINGLE_HOLDER,
-                ScenarioRunner.CRASH_TWO_HOLDERS, ScenarioRunner.CRASH_POLL_INTERVAL, ScenarioRunner.WITHDRAW);
+                ScenarioRunner.CRASH_TWO_HOLDERS, ScenarioRunner.CRASH_RECLAIM_TWO_HOLDERS, ScenarioRunner.CRASH_POLL_INTERVAL,
+                ScenarioRunner.WITHDRAW);
         assertThat(keys).doesNotContain("isolation").doesNotHaveDuplicates();
         assertThat(DataPlaneBench.metrics()).filteredOn(m -> m.key().startsWith("graceful"))
                 .allMatch(m -> m.baseline().equals(DataPlaneBench.OUTAGE_BASELINE));

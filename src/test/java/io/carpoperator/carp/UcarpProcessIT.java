@@ -102,6 +102,10 @@ class UcarpProcessIT {
         }
 
         @Override
+        public void onGone(int exitCode) {
+        }
+
+        @Override
         public void onExit(int exitCode) {
             this.exitCode = exitCode;
         }

@@ -88,6 +88,11 @@ class NodeStateRecordingTest {
             }
 
             @Override
+            public void onGone(int exitCode) {
+                heard.add("gone " + exitCode);
+            }
+
+            @Override
             public void onExit(int exitCode) {
                 heard.add("exit " + exitCode);
             }
@@ -95,9 +100,10 @@ class NodeStateRecordingTest {
 
         assertThat(started).isSameAs(ucarp);
         assertThat(recorded().ucarps()).containsExactly(new RecordedUcarp(4242, 555, "vip web 198.51.100.10 vhid 7"));
+        ucarp.listener.onGone(0);
         ucarp.listener.onExit(0);
         assertThat(recorded().ucarps()).isEmpty();
-        assertThat(heard).containsExactly("exit 0");
+        assertThat(heard).as("both passed on: gone is what removes the address at once").containsExactly("gone 0", "exit 0");
     }
 
     @Test
@@ -110,6 +116,10 @@ class NodeStateRecordingTest {
         launcher.start("vip web", List.of("ucarp"), new UcarpInstance.Listener() {
             @Override
             public void onEvent(UcarpEvent event) {
+            }
+
+            @Override
+            public void onGone(int exitCode) {
             }
 
             @Override
