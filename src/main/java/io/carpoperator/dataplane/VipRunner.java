@@ -50,7 +50,7 @@ public final class VipRunner implements VipDataPlane {
     /** Retry after the interface or source address could not be resolved, or the configuration was refused. */
     static final Duration RESOLVE_RETRY = Duration.ofSeconds(10);
     /** After backing off because of foreign adverts, try again this much later. */
-    static final Duration AUTHENTICATION_RETRY = Duration.ofSeconds(30);
+    static final Duration AUTHENTICATION_RETRY = ForeignAdvertBackOff.NORMAL;
     static final Duration MAX_PROBE_DEADLINE = Duration.ofSeconds(2);
     /** A stop this soon after ucarp exited as master still hands over: the backup may be waiting on its timer. */
     static final Duration RECENT_MASTER = Duration.ofSeconds(10);
@@ -72,7 +72,8 @@ public final class VipRunner implements VipDataPlane {
     private UcarpConfig ucarpConfig;
     private UcarpSupervisor supervisor;
     private WatchdogLoop watchdog;
-    private ScheduledFuture<?> gratuitousArp;
+    private final GratuitousArpRepeater gratuitousArp;
+    private final ForeignAdvertBackOff foreignAdverts;
     private ScheduledFuture<?> retry;
     private boolean ucarpWanted;
 
@@ -82,7 +83,6 @@ public final class VipRunner implements VipDataPlane {
     private boolean joinedSinceStart;
     private String lastUcarpError;
     private String isolationReason;
-    private String authenticationFailure;
     private String failure;
     private boolean stopping;
     private NodeState state = NodeState.INIT;
@@ -101,6 +101,10 @@ public final class VipRunner implements VipDataPlane {
         this.peers = settings.peers();
         this.heartbeats = settings.heartbeats();
         this.since = env.clock().instant();
+        this.gratuitousArp = new GratuitousArpRepeater(label, env.scheduler(), this::isMaster,
+                () -> addresses.sendGratuitousArp(interfaceName, settings.address()));
+        this.foreignAdverts = new ForeignAdvertBackOff(env.scheduler(), env.clock(), settings.advbase(),
+                this::retryAfterForeignAdverts);
     }
 
     /** Resolves what is missing, writes the passfile and hooks, and starts ucarp and the watchdog. */
@@ -155,8 +159,9 @@ public final class VipRunner implements VipDataPlane {
             }
             stopping = true;
             cancel(retry);
-            cancel(gratuitousArp);
         }
+        gratuitousArp.cancel();
+        foreignAdverts.cancel();
         if (watchdog != null) {
             watchdog.close();
         }
@@ -251,7 +256,7 @@ public final class VipRunner implements VipDataPlane {
         LOG.infof("%s: on %s from %s, isolation hosts %s, peers %s, heartbeats %s", label, interfaceName, sourceAddress,
                 isolationHosts, peers, heartbeats);
         startWatchdog();
-        startGratuitousArp();
+        gratuitousArp.schedule(settings.gratuitousArpInterval());
         reconcile();
     }
 
@@ -331,7 +336,7 @@ public final class VipRunner implements VipDataPlane {
                 boolean want;
                 synchronized (this) {
                     s = supervisor;
-                    want = !stopping && isolationReason == null && authenticationFailure == null;
+                    want = !stopping && isolationReason == null && foreignAdverts.reason() == null;
                 }
                 if (s == null || want == ucarpWanted) {
                     return;
@@ -451,31 +456,8 @@ public final class VipRunner implements VipDataPlane {
 
     // ---- gratuitous ARP -----------------------------------------------------------------------------------------
 
-    private void startGratuitousArp() {
-        Duration interval = settings.gratuitousArpInterval();
-        if (interval == null || interval.isZero() || interval.isNegative()) {
-            return;
-        }
-        synchronized (this) {
-            if (stopping || gratuitousArp != null) {
-                return;
-            }
-            gratuitousArp = env.scheduler().scheduleAtFixedRate(this::repeatGratuitousArp, interval.toNanos(),
-                    interval.toNanos(), TimeUnit.NANOSECONDS);
-        }
-    }
-
-    private void repeatGratuitousArp() {
-        synchronized (this) {
-            if (state != NodeState.MASTER || stopping) {
-                return;
-            }
-        }
-        try {
-            addresses.sendGratuitousArp(interfaceName, settings.address());
-        } catch (IOException e) {
-            LOG.warnf("%s: gratuitous ARP failed: %s", label, e.getMessage());
-        }
+    private synchronized boolean isMaster() {
+        return state == NodeState.MASTER && !stopping;
     }
 
     // ---- ucarp events -------------------------------------------------------------------------------------------
@@ -529,27 +511,21 @@ public final class VipRunner implements VipDataPlane {
     private void onForeignAdvert(String message) {
         boolean backOff;
         synchronized (this) {
-            backOff = ucarpState != UcarpState.MASTER && authenticationFailure == null && !stopping;
+            backOff = ucarpState != UcarpState.MASTER && foreignAdverts.reason() == null && !stopping;
         }
         if (!backOff) {
             return;
         }
         transition(() -> {
-            authenticationFailure = "another node advertises vhid " + settings.vhid()
-                    + " with a different password or virtual address, not competing with it (retrying in "
-                    + AUTHENTICATION_RETRY.toSeconds() + "s): " + message;
-            return authenticationFailure;
+            String reason = foreignAdverts.begin(settings.vhid(), message);
+            return reason == null ? foreignAdverts.reason() : reason;
         });
         reconcile();
-        synchronized (this) {
-            retry = env.scheduler().schedule(() -> {
-                transition(() -> {
-                    authenticationFailure = null;
-                    return "retrying after foreign adverts";
-                });
-                reconcile();
-            }, AUTHENTICATION_RETRY.toNanos(), TimeUnit.NANOSECONDS);
-        }
+    }
+
+    private void retryAfterForeignAdverts() {
+        transition(() -> "retrying after foreign adverts");
+        reconcile();
     }
 
     private void fail(String message) {
@@ -569,7 +545,7 @@ public final class VipRunner implements VipDataPlane {
         if (isolationReason != null) {
             return NodeState.ISOLATED;
         }
-        if (authenticationFailure != null || failure != null) {
+        if (foreignAdverts.reason() != null || failure != null) {
             return NodeState.FAILED;
         }
         return switch (ucarpState) {
