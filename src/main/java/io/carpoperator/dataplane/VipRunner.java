@@ -55,7 +55,8 @@ public final class VipRunner implements VipDataPlane {
     /** A stop this soon after ucarp exited as master still hands over: the backup may be waiting on its timer. */
     static final Duration RECENT_MASTER = Duration.ofSeconds(10);
 
-    private final VipSettings settings;
+    /** Replaced by {@link #retune}; what ucarp's command line is made of never changes. */
+    private volatile VipSettings settings;
     private final DataPlaneEnvironment env;
     private final Consumer<VipReport> onChange;
     private final UserHooks userHooks;
@@ -74,6 +75,7 @@ public final class VipRunner implements VipDataPlane {
     private WatchdogLoop watchdog;
     private final GratuitousArpRepeater gratuitousArp;
     private final ForeignAdvertBackOff foreignAdverts;
+    private final PasswordRotation passwordRotation;
     private ScheduledFuture<?> retry;
     private boolean ucarpWanted;
 
@@ -105,6 +107,7 @@ public final class VipRunner implements VipDataPlane {
                 () -> addresses.sendGratuitousArp(interfaceName, settings.address()));
         this.foreignAdverts = new ForeignAdvertBackOff(env.scheduler(), env.clock(), settings.advbase(),
                 this::retryAfterForeignAdverts);
+        this.passwordRotation = new PasswordRotation(env.scheduler());
     }
 
     /** Resolves what is missing, writes the passfile and hooks, and starts ucarp and the watchdog. */
@@ -146,6 +149,30 @@ public final class VipRunner implements VipDataPlane {
     }
 
     @Override
+    public boolean retune(VipSettings next) {
+        VipSettings was;
+        boolean master;
+        synchronized (this) {
+            was = settings;
+            if (!was.sameUcarpCommandLine(next)) {
+                return false;
+            }
+            if (stopping) {
+                return true;
+            }
+            settings = next;
+            master = ucarpState == UcarpState.MASTER;
+        }
+        updateTargets(next.peers(), next.heartbeats());
+        retuneWatchdog(was, next);
+        gratuitousArp.schedule(next.gratuitousArpInterval());
+        if (!Objects.equals(was.password(), next.password())) {
+            rotatePassword(master, next.advbase());
+        }
+        return true;
+    }
+
+    @Override
     public synchronized VipReport report() {
         return new VipReport(state, since, reason, sourceAddress, lastRound, supervisor == null ? 0 : supervisor.restarts());
     }
@@ -162,8 +189,13 @@ public final class VipRunner implements VipDataPlane {
         }
         gratuitousArp.cancel();
         foreignAdverts.cancel();
-        if (watchdog != null) {
-            watchdog.close();
+        passwordRotation.cancel();
+        WatchdogLoop loop;
+        synchronized (this) {
+            loop = watchdog;
+        }
+        if (loop != null) {
+            loop.close();
         }
         String how;
         synchronized (actionLock) {
@@ -271,15 +303,18 @@ public final class VipRunner implements VipDataPlane {
                     : addresses.addressOn(interfaceName).orElseThrow(() -> new IOException(
                             "interface " + interfaceName + " has no IPv4 address to advertise from"));
         }
-        if (settings.isolationEnabled() && settings.isolationHosts().isEmpty()) {
-            isolationHosts = addresses.defaultGateway(interfaceName).map(List::of).orElseGet(() -> {
+        isolationHosts = isolationHosts(settings);
+    }
+
+    private List<String> isolationHosts(VipSettings s) throws IOException {
+        if (s.isolationEnabled() && s.isolationHosts().isEmpty()) {
+            return addresses.defaultGateway(interfaceName).map(List::of).orElseGet(() -> {
                 LOG.warnf("%s: no isolation host given and %s has no default gateway: isolation is judged by peers only",
                         label, interfaceName);
                 return List.of();
             });
-        } else {
-            isolationHosts = settings.isolationHosts();
         }
+        return s.isolationHosts();
     }
 
     /**
@@ -378,18 +413,20 @@ public final class VipRunner implements VipDataPlane {
 
     // ---- watchdog -----------------------------------------------------------------------------------------------
 
+    private static WatchdogSettings watchdogSettings(VipSettings s) {
+        Duration deadline = s.probeInterval().multipliedBy(2).dividedBy(5);
+        if (deadline.compareTo(MAX_PROBE_DEADLINE) > 0) {
+            deadline = MAX_PROBE_DEADLINE;
+        }
+        return new WatchdogSettings(s.holdLimit(), s.recoverAfter(), s.probeInterval(), deadline);
+    }
+
     private void startWatchdog() {
         if (!settings.isolationEnabled()) {
             return;
         }
-        Duration deadline = settings.probeInterval().multipliedBy(2).dividedBy(5);
-        if (deadline.compareTo(MAX_PROBE_DEADLINE) > 0) {
-            deadline = MAX_PROBE_DEADLINE;
-        }
-        WatchdogSettings watchdogSettings = new WatchdogSettings(settings.holdLimit(), settings.recoverAfter(),
-                settings.probeInterval(), deadline);
-        WatchdogLoop loop = new WatchdogLoop(label, watchdogSettings, env.prober(), this::probeTargets, env.scheduler(),
-                env.clock(), this::onRound);
+        WatchdogLoop loop = new WatchdogLoop(label, watchdogSettings(settings), env.prober(), this::probeTargets,
+                env.scheduler(), env.clock(), this::onRound);
         synchronized (this) {
             if (stopping || watchdog != null) {
                 return;
@@ -397,6 +434,48 @@ public final class VipRunner implements VipDataPlane {
             watchdog = loop;
         }
         loop.start();
+    }
+
+    /**
+     * New watchdog settings keep its state; turning isolation off rejoins a withdrawn node, turning it on starts
+     * probing. Before set-up has finished there is nothing to change: set-up reads the new settings.
+     */
+    private void retuneWatchdog(VipSettings was, VipSettings next) {
+        WatchdogLoop loop;
+        synchronized (this) {
+            if (supervisor == null) {
+                return;
+            }
+            loop = watchdog;
+            if (!next.isolationEnabled()) {
+                watchdog = null;
+            }
+        }
+        if (!next.isolationEnabled()) {
+            if (loop != null) {
+                loop.close();
+            }
+            transition(() -> {
+                boolean withdrawn = isolationReason != null;
+                isolationReason = null;
+                return withdrawn ? "rejoining CARP: isolation turned off" : reason;
+            });
+            reconcile();
+            return;
+        }
+        if (!was.isolationEnabled() || !was.isolationHosts().equals(next.isolationHosts())) {
+            try {
+                isolationHosts = isolationHosts(next);
+            } catch (IOException e) {
+                LOG.warnf("%s: cannot look up the default gateway of %s, keeping isolation hosts %s: %s", label,
+                        interfaceName, isolationHosts, e.getMessage());
+            }
+        }
+        if (loop == null) {
+            startWatchdog();
+        } else {
+            loop.retune(watchdogSettings(next));
+        }
     }
 
     /** Peers by ICMP and/or ARP as configured, heartbeats by ICMP (another path: ARP would not cross it), isolation hosts like peers. */
@@ -511,7 +590,8 @@ public final class VipRunner implements VipDataPlane {
     private void onForeignAdvert(String message) {
         boolean backOff;
         synchronized (this) {
-            backOff = ucarpState != UcarpState.MASTER && foreignAdverts.reason() == null && !stopping;
+            backOff = (ucarpState != UcarpState.MASTER || foreignAdverts.inRotation()) && foreignAdverts.reason() == null
+                    && !stopping;
         }
         if (!backOff) {
             return;
@@ -525,6 +605,56 @@ public final class VipRunner implements VipDataPlane {
 
     private void retryAfterForeignAdverts() {
         transition(() -> "retrying after foreign adverts");
+        reconcile();
+    }
+
+    // ---- password rotation --------------------------------------------------------------------------------------
+
+    private void rotatePassword(boolean master, int advbase) {
+        Duration in = passwordRotation.schedule(master, advbase, this::restartOntoNewPassword);
+        if (master) {
+            LOG.infof("%s: password changed; as MASTER restarting ucarp onto it in %d ms, once the backups have switched,"
+                    + " without a handover (old- and new-password nodes cannot hear each other): the VIP is without a"
+                    + " master for about one master-down timer", label, in.toMillis());
+        } else {
+            LOG.infof("%s: password changed; restarting ucarp onto it now, backing off %d s from old-password adverts"
+                    + " for the next %d s", label, ForeignAdvertBackOff.rotationBackOff(advbase).toSeconds(),
+                    PasswordRotation.WINDOW.toSeconds());
+        }
+    }
+
+    /** On the scheduler: the passfile gets the new password and a running ucarp starts again to read it. */
+    private void restartOntoNewPassword() {
+        synchronized (actionLock) {
+            UcarpSupervisor s;
+            synchronized (this) {
+                s = supervisor;
+                if (stopping || s == null) {
+                    return; // set-up, still to come, writes the passfile from the new settings
+                }
+            }
+            try {
+                Passfile.write(passfilePath(), settings.password());
+            } catch (IOException | RuntimeException e) {
+                fail("cannot write the new password: " + e.getMessage() + "; ucarp keeps the old one");
+                return;
+            }
+            foreignAdverts.enterRotation(PasswordRotation.WINDOW);
+            if (ucarpWanted) {
+                s.stop();
+                ensureAddressRemoved("restarting onto the new password");
+                synchronized (this) {
+                    ucarpState = UcarpState.INIT;
+                    joinedSinceStart = false;
+                }
+                s.start();
+            }
+        }
+        // the back-off was against the old password's other side; on the new one, try again at once
+        transition(() -> {
+            foreignAdverts.clear();
+            return "restarted ucarp onto the new password";
+        });
         reconcile();
     }
 

@@ -62,6 +62,68 @@ class RunningVipsTest {
         assertThat(running.settings()).containsEntry("web", changed);
     }
 
+    private static VipSettings withPassword(VipSettings s, String password) {
+        return new VipSettings(s.name(), s.address(), s.prefixLength(), s.interfaceName(), s.sourceAddress(), s.vhid(),
+                s.preempt(), s.advbase(), s.advskew(), password, s.isolationEnabled(), s.peers(), s.heartbeats(),
+                s.isolationHosts(), s.probes(), s.probeInterval(), s.holdLimit(), s.recoverAfter(), s.gratuitousArpInterval());
+    }
+
+    private static VipSettings withHoldLimit(VipSettings s, int holdLimit) {
+        return new VipSettings(s.name(), s.address(), s.prefixLength(), s.interfaceName(), s.sourceAddress(), s.vhid(),
+                s.preempt(), s.advbase(), s.advskew(), s.password(), s.isolationEnabled(), s.peers(), s.heartbeats(),
+                s.isolationHosts(), s.probes(), s.probeInterval(), holdLimit, s.recoverAfter(), s.gratuitousArpInterval());
+    }
+
+    @Test
+    void aRetuneIsAppliedToTheRunningDataPlaneWithoutARestart() {
+        VipSettings first = settings("web", "198.51.100.10/24");
+        running.apply(List.of(new VipAction.Start(first)));
+        VipSettings tuned = withHoldLimit(first, 5);
+        running.apply(List.of(new VipAction.Retune(tuned, "hold limit 2 -> 5")));
+
+        assertThat(planes.started).hasSize(1);
+        assertThat(planes.calls).containsExactly("start web", "retune web");
+        assertThat(running.settings()).containsEntry("web", tuned);
+    }
+
+    @Test
+    void aDataPlaneThatCannotRetuneIsRestartedHandingOverWhenMaster() {
+        planes.retunable = false;
+        VipSettings first = settings("web", "198.51.100.10/24");
+        running.apply(List.of(new VipAction.Start(first)));
+        planes.latest("web").become(NodeState.MASTER);
+        VipSettings tuned = withHoldLimit(first, 5);
+        running.apply(List.of(new VipAction.Retune(tuned, "hold limit 2 -> 5")));
+
+        assertThat(planes.calls).containsExactly("start web", "retune web refused", "stop web with hand-over", "start web");
+        assertThat(running.settings()).containsEntry("web", tuned);
+    }
+
+    @Test
+    void aRestartedMasterHandsOverFirstAndABackupJustRestarts() {
+        running.apply(List.of(new VipAction.Start(settings("web", "198.51.100.10/24")),
+                new VipAction.Start(settings("db", "198.51.100.20/24"))));
+        planes.latest("web").become(NodeState.MASTER);
+        FakeDataPlanes.FakePlane master = planes.latest("web");
+        FakeDataPlanes.FakePlane backup = planes.latest("db");
+        running.apply(List.of(new VipAction.Restart(settings("web", "198.51.100.11/24"), "address"),
+                new VipAction.Restart(settings("db", "198.51.100.21/24"), "address")));
+
+        assertThat(master.stoppedWithHandOver).isTrue();
+        assertThat(backup.stoppedWithHandOver).isFalse();
+    }
+
+    @Test
+    void aMasterRestartedOntoAnotherPasswordTooDoesNotHandOver() {
+        running.apply(List.of(new VipAction.Start(settings("web", "198.51.100.10/24"))));
+        planes.latest("web").become(NodeState.MASTER);
+        FakeDataPlanes.FakePlane master = planes.latest("web");
+        running.apply(List.of(new VipAction.Restart(withPassword(settings("web", "198.51.100.11/24"), "n3w"),
+                "address, password")));
+
+        assertThat(master.stoppedWithHandOver).as("the helper's password may not be the backups'").isFalse();
+    }
+
     @Test
     void aStoppedVipsEntryIsRemoved() {
         running.apply(List.of(new VipAction.Start(settings("web", "198.51.100.10/24"))));
