@@ -29,6 +29,7 @@ final class ForeignAdvertBackOff {
     private final Runnable onRetry;
 
     private String reason;
+    private boolean duringRotation;
     private ScheduledFuture<?> retry;
     private Instant rotationUntil = Instant.MIN;
 
@@ -52,6 +53,11 @@ final class ForeignAdvertBackOff {
         return reason;
     }
 
+    /** Backing off from another node's adverts; not the expected back-off from our own old master in a rotation. */
+    synchronized boolean fromForeignNode() {
+        return reason != null && !duringRotation;
+    }
+
     synchronized boolean inRotation() {
         return clock.instant().isBefore(rotationUntil);
     }
@@ -67,7 +73,8 @@ final class ForeignAdvertBackOff {
             return null;
         }
         Duration length = length();
-        reason = (inRotation() ? "password rotation: adverts for vhid " + vhid + " still use the other password, "
+        duringRotation = inRotation();
+        reason = (duringRotation ? "password rotation: adverts for vhid " + vhid + " still use the other password, "
                 : "another node advertises vhid " + vhid + " with a different password or virtual address, ")
                 + "not competing with it (retrying in " + describe(length) + "): " + advert;
         scheduleRetry(length);

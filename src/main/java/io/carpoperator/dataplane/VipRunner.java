@@ -675,8 +675,11 @@ public final class VipRunner implements VipDataPlane {
         if (isolationReason != null) {
             return NodeState.ISOLATED;
         }
-        if (foreignAdverts.reason() != null || failure != null) {
+        if (foreignAdverts.fromForeignNode() || failure != null) {
             return NodeState.FAILED;
+        }
+        if (foreignAdverts.reason() != null) {
+            return NodeState.INIT; // a rotation's back-off from our own old master: expected, not a failure
         }
         return switch (ucarpState) {
             case MASTER -> NodeState.MASTER;

@@ -21,6 +21,7 @@ class ForeignAdvertBackOffTest {
         assertThat(reason).startsWith("another node advertises vhid 99 with a different password or virtual address")
                 .contains("retrying in 30s").endsWith("Bad digest");
         assertThat(backOff.begin(99, "Bad digest")).as("already backing off").isNull();
+        assertThat(backOff.fromForeignNode()).isTrue();
 
         scheduler.advance(Duration.ofSeconds(29));
         assertThat(backOff.reason()).isEqualTo(reason);
@@ -33,6 +34,7 @@ class ForeignAdvertBackOffTest {
     void duringARotationBacksOffOneAdvertPeriodUntilTheWindowCloses() {
         backOff.enterRotation(Duration.ofSeconds(60));
         assertThat(backOff.begin(99, "Bad digest")).startsWith("password rotation:").contains("retrying in 1s");
+        assertThat(backOff.fromForeignNode()).as("our own old master").isFalse();
         scheduler.advance(Duration.ofSeconds(1));
         assertThat(retries).hasValue(1);
 
