@@ -42,6 +42,12 @@ import org.jboss.logging.Logger;
  * <p>Participation is reconciled, not toggled: ucarp should run unless the runner is stopping, the watchdog has
  * withdrawn it, or another node's adverts for this vhid fail authentication while we are not master (someone else
  * uses this vhid with another password or address; we do not fight it). Actions run on the scheduler, one at a time.
+ *
+ * <p>Changes that leave ucarp's command line alone are applied in place ({@link #retune}): the watchdog and the
+ * {@link GratuitousArpRepeater} take new settings; a new password is a rotation ({@link PasswordRotation}): a backup
+ * restarts onto it at once and backs off only one advert period from the old master's adverts
+ * ({@link ForeignAdvertBackOff}); a master keeps the VIP for 3 x advbase + 1 s and then restarts onto it without a
+ * handover, leaving the VIP without a master for about one master-down timer.
  */
 public final class VipRunner implements VipDataPlane {
 
