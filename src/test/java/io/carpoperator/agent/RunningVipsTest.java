@@ -6,6 +6,8 @@ import io.carpoperator.dataplane.VipDataPlaneFactory;
 import io.carpoperator.dataplane.VipDataPlane;
 import static io.carpoperator.agent.AgentFixtures.NODE;
 import static io.carpoperator.agent.AgentFixtures.resolved;
+import static io.carpoperator.dataplane.VipSettingsFixtures.retuned;
+import static io.carpoperator.dataplane.VipSettingsFixtures.withPassword;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.carpoperator.api.NodeState;
@@ -62,23 +64,11 @@ class RunningVipsTest {
         assertThat(running.settings()).containsEntry("web", changed);
     }
 
-    private static VipSettings withPassword(VipSettings s, String password) {
-        return new VipSettings(s.name(), s.address(), s.prefixLength(), s.interfaceName(), s.sourceAddress(), s.vhid(),
-                s.preempt(), s.advbase(), s.advskew(), password, s.isolationEnabled(), s.peers(), s.heartbeats(),
-                s.isolationHosts(), s.probes(), s.probeInterval(), s.holdLimit(), s.recoverAfter(), s.gratuitousArpInterval());
-    }
-
-    private static VipSettings withHoldLimit(VipSettings s, int holdLimit) {
-        return new VipSettings(s.name(), s.address(), s.prefixLength(), s.interfaceName(), s.sourceAddress(), s.vhid(),
-                s.preempt(), s.advbase(), s.advskew(), s.password(), s.isolationEnabled(), s.peers(), s.heartbeats(),
-                s.isolationHosts(), s.probes(), s.probeInterval(), holdLimit, s.recoverAfter(), s.gratuitousArpInterval());
-    }
-
     @Test
     void aRetuneIsAppliedToTheRunningDataPlaneWithoutARestart() {
         VipSettings first = settings("web", "198.51.100.10/24");
         running.apply(List.of(new VipAction.Start(first)));
-        VipSettings tuned = withHoldLimit(first, 5);
+        VipSettings tuned = retuned(first, first.isolationEnabled(), first.probeInterval(), 5, first.gratuitousArpInterval());
         running.apply(List.of(new VipAction.Retune(tuned, "hold limit 2 -> 5")));
 
         assertThat(planes.started).hasSize(1);
@@ -92,7 +82,7 @@ class RunningVipsTest {
         VipSettings first = settings("web", "198.51.100.10/24");
         running.apply(List.of(new VipAction.Start(first)));
         planes.latest("web").become(NodeState.MASTER);
-        VipSettings tuned = withHoldLimit(first, 5);
+        VipSettings tuned = retuned(first, first.isolationEnabled(), first.probeInterval(), 5, first.gratuitousArpInterval());
         running.apply(List.of(new VipAction.Retune(tuned, "hold limit 2 -> 5")));
 
         assertThat(planes.calls).containsExactly("start web", "retune web refused", "stop web with hand-over", "start web");

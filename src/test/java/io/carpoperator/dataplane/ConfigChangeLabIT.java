@@ -1,7 +1,13 @@
 package io.carpoperator.dataplane;
 
+import static io.carpoperator.dataplane.LabObservations.awaitReplies;
+import static io.carpoperator.dataplane.LabObservations.measured;
+import static io.carpoperator.dataplane.LabObservations.outage;
+import static io.carpoperator.dataplane.LabObservations.pause;
+import static io.carpoperator.dataplane.LabObservations.samplesWithTwoHolders;
+import static io.carpoperator.dataplane.VipSettingsFixtures.retuned;
+import static io.carpoperator.dataplane.VipSettingsFixtures.withPassword;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.carpoperator.api.NodeState;
 import io.carpoperator.dataplane.LabAgents.RunningVip;
@@ -79,53 +85,6 @@ class ConfigChangeLabIT {
         return new RunningVip[] {master, backup};
     }
 
-    private static VipSettings retuned(VipSettings s, Duration probeInterval, int holdLimit, Duration garp) {
-        return new VipSettings(s.name(), s.address(), s.prefixLength(), s.interfaceName(), s.sourceAddress(), s.vhid(),
-                s.preempt(), s.advbase(), s.advskew(), s.password(), s.isolationEnabled(), s.peers(), s.heartbeats(),
-                s.isolationHosts(), s.probes(), probeInterval, holdLimit, s.recoverAfter(), garp);
-    }
-
-    private static VipSettings withPassword(VipSettings s, String password) {
-        return new VipSettings(s.name(), s.address(), s.prefixLength(), s.interfaceName(), s.sourceAddress(), s.vhid(),
-                s.preempt(), s.advbase(), s.advskew(), password, s.isolationEnabled(), s.peers(), s.heartbeats(),
-                s.isolationHosts(), s.probes(), s.probeInterval(), s.holdLimit(), s.recoverAfter(), s.gratuitousArpInterval());
-    }
-
-    private static void awaitReplies(ClientPinger pinger) {
-        Instant from = Instant.now();
-        await().atMost(Duration.ofSeconds(5)).until(() -> pinger.replyCountSince(from) >= 5);
-    }
-
-    private static Duration outage(ClientPinger pinger, Instant from, Instant to) {
-        return pinger.report().longestGap(from, to).duration();
-    }
-
-    /** Samples the VIP's holders every 25 ms for {@code duration}; returns in how many samples two nodes held it. */
-    private int samplesWithTwoHolders(Duration duration) {
-        int both = 0;
-        Instant until = Instant.now().plus(duration);
-        while (Instant.now().isBefore(until)) {
-            if (lab.holders(VIP).size() > 1) {
-                both++;
-            }
-            pause(Duration.ofMillis(25));
-        }
-        return both;
-    }
-
-    private static void pause(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-    }
-
-    private static void measured(String what, Object value) {
-        System.out.println("MEASURED " + what + ": " + value);
-    }
-
     @Test
     void newProbeIntervalHoldLimitAndGratuitousArpIntervalKeepUcarpRunningAndTheVipServed() {
         RunningVip[] vips = masterAndBackup(61);
@@ -138,9 +97,9 @@ class ConfigChangeLabIT {
             Instant changedAt = Instant.now();
             for (RunningVip vip : vips) {
                 VipSettings now = LabAgents.settings("web", VIP, 61, vip == master ? 0 : BACKUP_SKEW, false, vip.node(), pair);
-                assertThat(vip.runner().retune(retuned(now, Duration.ofSeconds(1), 3, Duration.ofSeconds(5)))).isTrue();
+                assertThat(vip.runner().retune(retuned(now, true, Duration.ofSeconds(1), 3, Duration.ofSeconds(5)))).isTrue();
             }
-            int both = samplesWithTwoHolders(Duration.ofSeconds(4));
+            int both = samplesWithTwoHolders(lab, VIP, Duration.ofSeconds(4));
             Duration outage = outage(pinger, changedAt, Instant.now());
             measured("client outage while probe interval, hold limit and GARP interval changed", outage.toMillis() + " ms");
 
@@ -168,7 +127,7 @@ class ConfigChangeLabIT {
             pause(Duration.ofMillis(200)); // the agents see the change at about the same time, the master a little later
             assertThat(master.runner().retune(withPassword(masterNow, "lab-secret-2"))).isTrue();
 
-            int both = samplesWithTwoHolders(PasswordRotation.masterGrace(1).plusSeconds(8));
+            int both = samplesWithTwoHolders(lab, VIP, PasswordRotation.masterGrace(1).plusSeconds(8));
             Duration outage = outage(pinger, rotatedAt, Instant.now());
             measured("longest client gap during a password rotation (master grace "
                     + PasswordRotation.masterGrace(1).toMillis() + " ms)", outage.toMillis() + " ms");

@@ -1,5 +1,7 @@
 package io.carpoperator.dataplane;
 
+import static io.carpoperator.dataplane.VipSettingsFixtures.retuned;
+import static io.carpoperator.dataplane.VipSettingsFixtures.withPassword;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.carpoperator.api.NodeState;
@@ -406,16 +408,14 @@ class VipRunnerTest {
 
     // ---- hitless changes ----------------------------------------------------------------------------------------
 
-    private static VipSettings tuned(VipSettings s, boolean isolation, Duration probeInterval, int holdLimit, Duration garp) {
-        return new VipSettings(s.name(), s.address(), s.prefixLength(), s.interfaceName(), s.sourceAddress(), s.vhid(),
-                s.preempt(), s.advbase(), s.advskew(), s.password(), isolation, s.peers(), s.heartbeats(),
-                s.isolationHosts(), s.probes(), probeInterval, holdLimit, s.recoverAfter(), garp);
-    }
+    private static final VipSettings PLAIN = settings("eth0", false, Duration.ZERO);
 
-    private static VipSettings withPassword(VipSettings s, String password) {
-        return new VipSettings(s.name(), s.address(), s.prefixLength(), s.interfaceName(), s.sourceAddress(), s.vhid(),
-                s.preempt(), s.advbase(), s.advskew(), password, s.isolationEnabled(), s.peers(), s.heartbeats(),
-                s.isolationHosts(), s.probes(), s.probeInterval(), s.holdLimit(), s.recoverAfter(), s.gratuitousArpInterval());
+    /** A runner whose ucarp is in {@code state} when the password changes to "n3w". */
+    private VipRunner rotatedAs(UcarpState state) {
+        VipRunner runner = start(PLAIN);
+        ucarp().switchTo(state);
+        runner.retune(withPassword(PLAIN, "n3w"));
+        return runner;
     }
 
     private String passfile() throws IOException {
@@ -436,7 +436,7 @@ class VipRunnerTest {
         scheduler.advance(Duration.ofSeconds(10));
         assertThat(node.count("arping -U")).isEqualTo(1);
 
-        assertThat(runner.retune(tuned(first, true, Duration.ofSeconds(2), 3, Duration.ofSeconds(1)))).isTrue();
+        assertThat(runner.retune(retuned(first, true, Duration.ofSeconds(2), 3, Duration.ofSeconds(1)))).isTrue();
         scheduler.advance(Duration.ofSeconds(3));
         assertThat(node.count("arping -U")).as("every second now").isEqualTo(4);
 
@@ -458,7 +458,7 @@ class VipRunnerTest {
         scheduler.advance(INTERVAL.multipliedBy(2));
         assertThat(runner.report().state()).isEqualTo(NodeState.ISOLATED);
 
-        runner.retune(tuned(first, false, INTERVAL, 2, Duration.ZERO));
+        runner.retune(retuned(first, false, INTERVAL, 2, Duration.ZERO));
         scheduler.runDueTasks();
         assertThat(runner.report().reason()).isEqualTo("rejoining CARP: isolation turned off");
         assertThat(ucarps()).isEqualTo(2);
@@ -482,11 +482,7 @@ class VipRunnerTest {
 
     @Test
     void aBackupRestartsOntoANewPasswordAtOnceAndBacksOffOneAdvertPeriodFromTheOldMastersAdverts() throws IOException {
-        VipSettings first = settings("eth0", false, Duration.ZERO);
-        VipRunner runner = start(first);
-        ucarp().switchTo(UcarpState.BACKUP);
-
-        runner.retune(withPassword(first, "n3w"));
+        VipRunner runner = rotatedAs(UcarpState.BACKUP);
         scheduler.runDueTasks();
         assertThat(passfile()).isEqualTo("n3w\n");
         assertThat(launched.get(0).isAlive()).isFalse();
@@ -512,12 +508,8 @@ class VipRunnerTest {
 
     @Test
     void aMasterKeepsTheVipForTheGraceThenRestartsOntoTheNewPasswordWithoutAHandover() throws IOException {
-        VipSettings first = settings("eth0", false, Duration.ZERO);
-        VipRunner runner = start(first);
+        VipRunner runner = rotatedAs(UcarpState.MASTER);
         FakeUcarp master = ucarp();
-        master.switchTo(UcarpState.MASTER);
-
-        runner.retune(withPassword(first, "n3w"));
         scheduler.advance(PasswordRotation.masterGrace(1).minusMillis(1));
         assertThat(master.isAlive()).isTrue();
         assertThat(node.vipHeld).isTrue();
@@ -535,13 +527,9 @@ class VipRunnerTest {
 
     @Test
     void aSecondPasswordChangeDuringTheGraceDoesNotExtendIt() throws IOException {
-        VipSettings first = settings("eth0", false, Duration.ZERO);
-        VipRunner runner = start(first);
-        ucarp().switchTo(UcarpState.MASTER);
-
-        runner.retune(withPassword(first, "n3w"));
+        VipRunner runner = rotatedAs(UcarpState.MASTER);
         scheduler.advance(Duration.ofSeconds(3));
-        runner.retune(withPassword(first, "n3wer"));
+        runner.retune(withPassword(PLAIN, "n3wer"));
         scheduler.advance(Duration.ofSeconds(1));
 
         assertThat(ucarps()).isEqualTo(2);
@@ -550,10 +538,7 @@ class VipRunnerTest {
 
     @Test
     void aMasterInRotationYieldsToOldPasswordAdvertsSoALaggingNodeNeverMeetsASecondMaster() {
-        VipSettings first = settings("eth0", false, Duration.ZERO);
-        VipRunner runner = start(first);
-        ucarp().switchTo(UcarpState.MASTER);
-        runner.retune(withPassword(first, "n3w"));
+        VipRunner runner = rotatedAs(UcarpState.MASTER);
         scheduler.advance(PasswordRotation.masterGrace(1));
 
         ucarp().switchTo(UcarpState.MASTER); // a lagging node took the VIP on the old password at the same time
@@ -583,10 +568,7 @@ class VipRunnerTest {
 
     @Test
     void aStopDuringTheMastersGraceCancelsTheRotation() {
-        VipSettings first = settings("eth0", false, Duration.ZERO);
-        VipRunner runner = start(first);
-        ucarp().switchTo(UcarpState.MASTER);
-        runner.retune(withPassword(first, "n3w"));
+        VipRunner runner = rotatedAs(UcarpState.MASTER);
         runner.stop(false);
         scheduler.advance(Duration.ofSeconds(10));
         assertThat(ucarps()).isEqualTo(1);
