@@ -3,9 +3,12 @@ package io.carpoperator;
 import io.carpoperator.dataplane.AgentMetrics;
 import io.carpoperator.dataplane.VipRunnerFactory;
 import io.carpoperator.dataplane.DataPlaneEnvironment;
+import io.carpoperator.dataplane.LoopHeartbeat;
+import io.carpoperator.dataplane.SweptNode;
 import io.carpoperator.agent.AgentHttpServer;
 import io.carpoperator.agent.AgentSettings;
 import io.carpoperator.agent.ClusterAgent;
+import io.carpoperator.agent.HealthVerdict;
 import io.carpoperator.agent.StandaloneAgent;
 import io.carpoperator.demo.DemoRun;
 import io.carpoperator.operator.OperatorSettings;
@@ -35,7 +38,8 @@ public class CarpMain implements QuarkusApplication {
               operator   run the VirtualIP controller (in a cluster: the Deployment in deploy/)
               agent      run the node agent for the VirtualIPs that select this node (in a cluster: the DaemonSet the
                          operator manages; reads NODE_NAME, NODE_IP, CARP_NAMESPACE, CARP_AGENT_RUN_DIR,
-                         CARP_AGENT_HEALTH_PORT, CARP_STATUS_STALENESS)
+                         CARP_AGENT_STATE_DIR, CARP_AGENT_API_GRACE, CARP_AGENT_HEALTH_PORT,
+                         CARP_STATUS_STALENESS)
               agent --standalone [UCARP AND WATCHDOG FLAGS]
                          run one VIP without Kubernetes, seed-compatible flags (see agent --standalone --help)
               demo [--scenario NAME] [--hold]
@@ -113,12 +117,16 @@ public class CarpMain implements QuarkusApplication {
             return thread;
         });
         AgentMetrics metrics = new AgentMetrics();
-        var dataPlanes = new VipRunnerFactory(DataPlaneEnvironment.forHost(settings.runDir(), List.of(), scheduler, metrics));
-        ClusterAgent agent = new ClusterAgent(kubernetesClient.get(), settings, dataPlanes);
+        // before anything else starts: a previous run killed without cleanup may have left addresses behind
+        SweptNode node = SweptNode.sweepOrRunWithout(settings.stateDir(), AgentSettings.STATE_DIR,
+                DataPlaneEnvironment.forHost(settings.runDir(), List.of(), scheduler, metrics));
+        ClusterAgent agent = new ClusterAgent(kubernetesClient.get(), settings, new VipRunnerFactory(node.environment()), node.journal());
         metrics.countStatusWriteFailuresFrom(agent::statusWriteFailures);
+        LoopHeartbeat heartbeat = LoopHeartbeat.start(scheduler, node.environment().clock());
         AgentHttpServer http;
         try {
-            http = AgentHttpServer.start(new InetSocketAddress(settings.healthPort()), metrics, () -> true, agent::isSynced);
+            http = AgentHttpServer.start(new InetSocketAddress(settings.healthPort()), metrics,
+                    () -> HealthVerdict.of(heartbeat.stall()).and(agent.liveness()), agent::readiness);
         } catch (IOException e) {
             System.err.println("carp-operator agent: cannot serve /healthz, /readyz and /metrics on port " + settings.healthPort()
                     + ": " + e.getMessage());
@@ -130,6 +138,7 @@ public class CarpMain implements QuarkusApplication {
         Quarkus.waitForExit();
         agent.close();
         http.close();
+        metrics.close();
         scheduler.shutdownNow();
         return 0;
     }

@@ -43,10 +43,19 @@ public final class AgentConfigWatcher implements AutoCloseable {
     private final AtomicBoolean queued = new AtomicBoolean();
     /** The reason last logged per VIP that keeps its configuration, so each reason is logged once. */
     private final Map<String, String> keepReasons = new HashMap<>();
+    /** A full pass over complete caches has brought the running VIPs in line at least once. */
+    private volatile boolean appliedOnce;
+    /** Runs once, on the reconciler thread, after the first full pass over complete caches. */
+    private final Runnable afterFirstSyncedPass;
     private SharedIndexInformer<ConfigMap> configs;
     private SharedIndexInformer<Secret> secrets;
 
     AgentConfigWatcher(KubernetesClient client, AgentSettings settings, RunningVips running) {
+        this(client, settings, running, () -> { });
+    }
+
+    AgentConfigWatcher(KubernetesClient client, AgentSettings settings, RunningVips running, Runnable afterFirstSyncedPass) {
+        this.afterFirstSyncedPass = afterFirstSyncedPass;
         this.client = client;
         this.settings = settings;
         this.desiredVips = new DesiredVips(settings);
@@ -75,9 +84,30 @@ public final class AgentConfigWatcher implements AutoCloseable {
                 TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Runs {@code fallback} on the reconciler thread after {@code grace} unless the caches have synced by then. Sharing
+     * the thread with reconciling means a sync at that very moment cannot start a VIP twice: its pass runs after the
+     * fallback and sees what the fallback started.
+     */
+    void unlessSyncedWithin(Duration grace, Runnable fallback) {
+        reconciler.schedule(() -> {
+            if (!hasSynced()) {
+                fallback.run();
+            }
+        }, grace.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     /** Both caches hold a complete list (once true, stays true through outages). */
     public boolean hasSynced() {
         return configs != null && secrets != null && configs.hasSynced() && secrets.hasSynced();
+    }
+
+    /**
+     * The running VIPs reflect complete caches: until the first full pass after the informers synced, an empty running
+     * set may mean only that nothing was started yet (for /readyz).
+     */
+    boolean hasApplied() {
+        return appliedOnce;
     }
 
     /** Stops the informers and the reconciler thread; running VIPs are left alone (see {@link RunningVips#stopAll}). */
@@ -131,7 +161,8 @@ public final class AgentConfigWatcher implements AutoCloseable {
             return;
         }
         Set<String> names = new TreeSet<>();
-        if (fullPass.getAndSet(false)) {
+        boolean full = fullPass.getAndSet(false);
+        if (full) {
             configs.getStore().list().forEach(config -> names.add(config.getMetadata().getName()));
             names.addAll(running.settings().keySet());
             dirty.clear();
@@ -142,6 +173,7 @@ public final class AgentConfigWatcher implements AutoCloseable {
             }
         }
         if (names.isEmpty()) {
+            firstSyncedPassDone(full);
             return;
         }
         try {
@@ -154,8 +186,20 @@ public final class AgentConfigWatcher implements AutoCloseable {
             List<VipAction> actions = VipSetReconciler.plan(desired, running.settings(names));
             logKeeps(desired, actions);
             running.apply(actions);
+            firstSyncedPassDone(full);
         } catch (RuntimeException e) {
             LOG.errorf(e, "node %s: reconciling VIPs %s failed; retrying on the next change", settings.nodeName(), names);
+        }
+    }
+
+    private void firstSyncedPassDone(boolean full) {
+        if (full && !appliedOnce) {
+            appliedOnce = true;
+            try {
+                afterFirstSyncedPass.run();
+            } catch (RuntimeException e) {
+                LOG.warnf("node %s: after the first synced pass: %s", settings.nodeName(), e.toString());
+            }
         }
     }
 

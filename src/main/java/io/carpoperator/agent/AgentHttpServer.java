@@ -7,10 +7,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -30,11 +30,12 @@ public final class AgentHttpServer implements AutoCloseable {
     }
 
     /**
-     * @param live  true while the agent's loops run (else /healthz answers 503)
-     * @param ready true once every VIP has a report past INIT (else /readyz answers 503)
+     * @param live  fine while the agent's loops run (else /healthz answers 503 and names the stuck one); must not block
+     * @param ready fine once every VIP of this node has settled (else /readyz answers 503 and lists the VIPs it waits
+     *              for); must not block either: one thread answers both probes
      */
-    public static AgentHttpServer start(InetSocketAddress address, AgentMetrics metrics, BooleanSupplier live,
-                                       BooleanSupplier ready) throws IOException {
+    public static AgentHttpServer start(InetSocketAddress address, AgentMetrics metrics, Supplier<HealthVerdict> live,
+                                       Supplier<HealthVerdict> ready) throws IOException {
         Objects.requireNonNull(metrics, "metrics");
         HttpServer server = HttpServer.create(address, 16);
         ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
@@ -43,8 +44,8 @@ public final class AgentHttpServer implements AutoCloseable {
             return t;
         });
         server.setExecutor(executor);
-        server.createContext("/healthz", exchange -> probe(exchange, live, "ok\n", "not running\n"));
-        server.createContext("/readyz", exchange -> probe(exchange, ready, "ready\n", "not ready: a VIP has no state yet\n"));
+        server.createContext("/healthz", exchange -> probe(exchange, live, "ok", "not healthy"));
+        server.createContext("/readyz", exchange -> probe(exchange, ready, "ready", "not ready"));
         server.createContext("/metrics", exchange -> respond(exchange, 200, METRICS_CONTENT_TYPE, metrics::render));
         server.start();
         return new AgentHttpServer(server, executor);
@@ -60,14 +61,15 @@ public final class AgentHttpServer implements AutoCloseable {
         executor.shutdownNow();
     }
 
-    private static void probe(HttpExchange exchange, BooleanSupplier check, String ok, String failed) throws IOException {
-        boolean good;
+    private static void probe(HttpExchange exchange, Supplier<HealthVerdict> check, String fine, String failed) throws IOException {
+        HealthVerdict verdict;
         try {
-            good = check.getAsBoolean();
+            verdict = check.get();
         } catch (RuntimeException e) {
-            good = false;
+            verdict = new HealthVerdict(List.of("the check itself failed: " + e));
         }
-        respond(exchange, good ? 200 : 503, "text/plain; charset=utf-8", good ? () -> ok : () -> failed);
+        String body = verdict.fine() ? fine + "\n" : failed + ":\n" + String.join("\n", verdict.problems()) + "\n";
+        respond(exchange, verdict.fine() ? 200 : 503, "text/plain; charset=utf-8", () -> body);
     }
 
     private static void respond(HttpExchange exchange, int status, String contentType, Supplier<String> body) throws IOException {

@@ -1,6 +1,7 @@
 package io.carpoperator.agent;
 
 import io.carpoperator.api.Ipv4Cidr;
+import io.carpoperator.dataplane.NodeStateJournal;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -19,19 +20,27 @@ import java.util.regex.Pattern;
  * @param runDir      where the data plane keeps passfiles and hook scripts (CARP_AGENT_RUN_DIR)
  * @param healthPort  port of /healthz, /readyz and /metrics (CARP_AGENT_HEALTH_PORT)
  * @param staleness   the operator's staleness bound (CARP_STATUS_STALENESS); we refresh our entries at a third of it
+ * @param stateDir    the node-state journal, on the host so it outlives the pod (CARP_AGENT_STATE_DIR)
+ * @param apiGrace    how long to wait at start for the API server before serving the recorded VIPs (CARP_AGENT_API_GRACE)
  */
-public record AgentSettings(String nodeName, String nodeIp, String namespace, Path runDir, int healthPort, Duration staleness) {
+public record AgentSettings(String nodeName, String nodeIp, String namespace, Path runDir, int healthPort, Duration staleness,
+                            Path stateDir, Duration apiGrace) {
     public static final String NODE_NAME = "NODE_NAME";
     public static final String NODE_IP = "NODE_IP";
     public static final String NAMESPACE = "CARP_NAMESPACE";
     public static final String RUN_DIR = "CARP_AGENT_RUN_DIR";
     public static final String HEALTH_PORT = "CARP_AGENT_HEALTH_PORT";
     public static final String STALENESS = "CARP_STATUS_STALENESS";
+    public static final String STATE_DIR = "CARP_AGENT_STATE_DIR";
+    public static final String API_GRACE = "CARP_AGENT_API_GRACE";
 
     public static final String DEFAULT_NAMESPACE = "carp-agents";
     public static final Path DEFAULT_RUN_DIR = Path.of("/run/carp");
     public static final int DEFAULT_HEALTH_PORT = 9450;
     public static final Duration DEFAULT_STALENESS = Duration.ofSeconds(30);
+    public static final Path DEFAULT_STATE_DIR = NodeStateJournal.DEFAULT_DIRECTORY;
+    /** Long enough for a reachable API server to list two small collections, short enough that an outage costs little. */
+    public static final Duration DEFAULT_API_GRACE = Duration.ofSeconds(5);
     /** Below this the refresh (a third) would hammer the API server for no gain. */
     static final Duration MIN_STALENESS = Duration.ofSeconds(3);
 
@@ -42,6 +51,13 @@ public record AgentSettings(String nodeName, String nodeIp, String namespace, Pa
         Objects.requireNonNull(namespace, "namespace");
         Objects.requireNonNull(runDir, "runDir");
         Objects.requireNonNull(staleness, "staleness");
+        Objects.requireNonNull(stateDir, "stateDir");
+        Objects.requireNonNull(apiGrace, "apiGrace");
+    }
+
+    /** The default state directory and API grace. */
+    public AgentSettings(String nodeName, String nodeIp, String namespace, Path runDir, int healthPort, Duration staleness) {
+        this(nodeName, nodeIp, namespace, runDir, healthPort, staleness, DEFAULT_STATE_DIR, DEFAULT_API_GRACE);
     }
 
     /** How often our entries are rewritten even when nothing changed, so the operator never sees them go stale. */
@@ -73,7 +89,14 @@ public record AgentSettings(String nodeName, String nodeIp, String namespace, Pa
         if (staleness.compareTo(MIN_STALENESS) < 0) {
             throw new IllegalArgumentException(STALENESS + "='" + stalenessText + "' is below the minimum of " + MIN_STALENESS.toSeconds() + "s");
         }
-        return new AgentSettings(nodeName, nodeIp, namespace, runDir, healthPort, staleness);
+        String stateDirText = trimmed(env.get(STATE_DIR));
+        Path stateDir = stateDirText == null ? DEFAULT_STATE_DIR : Path.of(stateDirText);
+        if (!stateDir.isAbsolute()) {
+            throw new IllegalArgumentException(STATE_DIR + "='" + stateDirText + "' is not an absolute path");
+        }
+        String graceText = trimmed(env.get(API_GRACE));
+        Duration apiGrace = graceText == null ? DEFAULT_API_GRACE : duration(API_GRACE, graceText);
+        return new AgentSettings(nodeName, nodeIp, namespace, runDir, healthPort, staleness, stateDir, apiGrace);
     }
 
     private static int port(String text) {

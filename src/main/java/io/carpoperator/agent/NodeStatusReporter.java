@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
@@ -37,6 +38,11 @@ import org.jboss.logging.Logger;
  */
 public final class NodeStatusReporter implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(NodeStatusReporter.class);
+    /**
+     * A write is at most two requests without retries, each bounded by the client's connect and request timeouts (10 s
+     * each by default), so one in flight for longer is not waiting on an unreachable API server: its thread is hung.
+     */
+    public static final Duration WRITE_HANG_LIMIT = Duration.ofSeconds(60);
 
     /**
      * Writes the node's report: the whole report ({@code replace}: the first write after start, which also drops entries
@@ -60,6 +66,8 @@ public final class NodeStatusReporter implements AutoCloseable {
     private final LongAdder writeFailures = new LongAdder();
     private final AtomicBoolean drainQueued = new AtomicBoolean();
     private final AutoCloseable owned;
+    /** When the write in flight started; null between writes. */
+    private volatile Instant writeStartedAt;
     /** Touched on the writer thread only. */
     private ScheduledFuture<?> wakeup;
     private boolean failing;
@@ -160,6 +168,23 @@ public final class NodeStatusReporter implements AutoCloseable {
         }
     }
 
+    /**
+     * Why the writer looks hung: a write in flight for longer than {@code limit}. Failed writes do not count: with the API
+     * server unreachable writes fail fast and are retried, and the data plane never waits on them.
+     */
+    public Optional<String> hungWrite(Duration limit) {
+        Instant started = writeStartedAt;
+        if (started == null) {
+            return Optional.empty();
+        }
+        Duration inFlight = Duration.between(started, clock.instant());
+        if (inFlight.compareTo(limit) <= 0) {
+            return Optional.empty();
+        }
+        return Optional.of(String.format("status writer: a write of NodeReport %s has been in flight for %d s (limit %d s);"
+                + " its thread is hung", node, inFlight.toSeconds(), limit.toSeconds()));
+    }
+
     public boolean hasUnwritten() {
         return pending.hasUnwritten();
     }
@@ -231,6 +256,15 @@ public final class NodeStatusReporter implements AutoCloseable {
 
     private void write(StatusCoalescer.Write<String, Map<String, VipReport>> write) {
         Instant now = clock.instant();
+        writeStartedAt = now;
+        try {
+            attempt(write, now);
+        } finally {
+            writeStartedAt = null;
+        }
+    }
+
+    private void attempt(StatusCoalescer.Write<String, Map<String, VipReport>> write, Instant now) {
         Map<String, NodeStatus> entries = new TreeMap<>();
         write.value().forEach((vip, report) -> entries.put(vip, NodeStatusPatch.toNodeStatus(report, heartbeatAddress, now)));
         try {

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
@@ -29,13 +30,20 @@ final class RunningVips {
     private final VipDataPlaneFactory dataPlanes;
     private final NodeStatusReporter reporter;
     private final Clock clock;
-    private final Map<String, RunningVip> running = new TreeMap<>();
+    /** Changed under this object's monitor; a concurrent map so {@link #reports()} reads it without waiting for a stop. */
+    private final Map<String, RunningVip> running = new ConcurrentSkipListMap<>();
+    /**
+     * The most VIPs one node runs: the DaemonSet's memory limit is sized for this many (the JVM plus one ucarp each,
+     * measured); more would get the agent OOM-killed, and a killed agent leaves addresses behind until it restarts.
+     */
+    public static final int MAX_VIPS_PER_NODE = 100;
     /** Past the budget: SIGKILL, {@code ip addr del} and the last report. */
     static final Duration STOP_OVERRUN = Duration.ofSeconds(1);
 
     private static final class RunningVip {
         final AtomicBoolean reporting = new AtomicBoolean(true);
         volatile String ownAddress;
+        volatile VipReport lastReport;
         VipSettings settings;
         VipDataPlane plane;
 
@@ -66,6 +74,16 @@ final class RunningVips {
             }
         });
         return settings;
+    }
+
+    /**
+     * The latest report of each running VIP (null before its first), for readiness: never blocks, not even while
+     * {@link #apply} stops a data plane, because the HTTP thread that asks also answers the liveness probe.
+     */
+    Map<String, VipReport> reports() {
+        Map<String, VipReport> reports = new TreeMap<>();
+        running.forEach((name, vip) -> reports.put(name, vip.lastReport));
+        return reports;
     }
 
     /** Our NodeReport holds an entry for the VIP (running or not: a failed start is reported too). */
@@ -213,6 +231,13 @@ final class RunningVips {
 
     private void start(VipSettings settings) {
         String name = settings.name();
+        if (running.size() >= MAX_VIPS_PER_NODE) {
+            String why = "not started: node " + node + " already runs " + running.size() + " VIPs, the most the agent's"
+                    + " memory limit is sized for (each VIP is one ucarp process; docs/BENCHMARKS.md, footprint)";
+            LOG.warnf("VirtualIP %s: %s", name, why);
+            reporter.report(name, new VipReport(NodeState.FAILED, clock.instant(), why, null, null, 0));
+            return;
+        }
         RunningVip vip = new RunningVip(settings);
         try {
             vip.plane = dataPlanes.start(settings, report -> forward(name, vip, report));
@@ -239,6 +264,7 @@ final class RunningVips {
             if (report.address() != null) {
                 vip.ownAddress = report.address();
             }
+            vip.lastReport = report;
             reporter.report(name, report);
         }
     }

@@ -2,13 +2,20 @@ package io.carpoperator.agent;
 
 import io.carpoperator.dataplane.AgentMetrics;
 import io.carpoperator.dataplane.DataPlaneEnvironment;
+import io.carpoperator.dataplane.LoopHeartbeat;
+import io.carpoperator.dataplane.NodeStateJournal;
+import io.carpoperator.dataplane.SweptNode;
 import io.carpoperator.dataplane.VipDataPlane;
+import io.carpoperator.dataplane.VipDataPlaneFactory;
 import io.carpoperator.dataplane.VipRunner;
+import io.carpoperator.dataplane.VipSettings;
 import io.carpoperator.api.NodeState;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -22,9 +29,28 @@ import org.jboss.logging.Logger;
 public final class StandaloneAgent {
 
     static final int USAGE_ERROR = 2;
+    /** The node name standalone records carry; only a cluster agent serves recorded VIPs, and only its own node's. */
+    static final String NODE = "standalone";
     private static final Logger LOG = Logger.getLogger(StandaloneAgent.class);
 
     private StandaloneAgent() {
+    }
+
+    /**
+     * Sweeps what a previous run in the same state directory left (a killed agent's ucarp and address), then starts the
+     * VIP recording it there. The configuration comes from the command line, so nothing recorded is served again.
+     */
+    private static VipDataPlane startRecorded(StandaloneOptions options, DataPlaneEnvironment hostEnvironment) {
+        SweptNode node = SweptNode.sweepOrRunWithout(options.stateDir(), "--state-dir", hostEnvironment);
+        NodeStateJournal journal = node.journal();
+        DataPlaneEnvironment runEnv = node.environment();
+        VipDataPlaneFactory runners = (settings, onChange) -> VipRunner.start(settings, onChange, runEnv, options.userHooks());
+        if (journal == null) {
+            return runners.start(options.toSettings(), report -> { });
+        }
+        VipDataPlane plane = journal.recordingVips(runners, NODE).start(options.toSettings(), report -> { });
+        journal.forgetVipsNotRecordedThisRun();
+        return plane;
     }
 
     /** Blocks until the JVM is asked to stop; returns the exit code (2 for a bad command line). */
@@ -63,13 +89,15 @@ public final class StandaloneAgent {
             return t;
         });
         AgentMetrics metrics = new AgentMetrics();
-        DataPlaneEnvironment env = DataPlaneEnvironment.forHost(options.runDir(), List.of(), scheduler, metrics);
-        VipRunner runner = VipRunner.start(options.toSettings(), report -> { }, env, options.userHooks());
+        VipDataPlane runner = startRecorded(options, DataPlaneEnvironment.forHost(options.runDir(), List.of(), scheduler, metrics));
+        VipSettings vip = options.toSettings();
+        String label = "vip " + vip.name() + " " + vip.address() + " vhid " + vip.vhid();
+        LoopHeartbeat heartbeat = LoopHeartbeat.start(scheduler, Clock.systemUTC());
         AgentHttpServer http = null;
         if (options.healthPort() > 0) {
             try {
                 http = AgentHttpServer.start(new InetSocketAddress(options.healthPort()), metrics,
-                        () -> !scheduler.isShutdown(), () -> runner.report().state() != NodeState.INIT);
+                        () -> HealthVerdict.of(heartbeat.stall()), () -> Readiness.of(true, Map.of(vip.name(), runner.report())));
                 LOG.infof("health and metrics on port %d", http.port());
             } catch (IOException e) {
                 LOG.errorf("cannot serve health and metrics on port %d: %s", options.healthPort(), e.getMessage());
@@ -78,14 +106,15 @@ public final class StandaloneAgent {
         CountDownLatch stopped = new CountDownLatch(1);
         AgentHttpServer server = http;
         onShutdown.accept(() -> {
-            LOG.infof("%s: shutting down", runner.label());
+            LOG.infof("%s: shutting down", label);
             try {
-                runner.stop(true, VipDataPlane.DEFAULT_STOP_BUDGET);
-                LOG.infof("%s: stopped; the address is released", runner.label());
+                runner.stop(true);
+                LOG.infof("%s: stopped; the address is released", label);
             } finally {
                 if (server != null) {
                     server.close();
                 }
+                metrics.close();
                 scheduler.shutdownNow();
                 stopped.countDown();
             }

@@ -3,6 +3,7 @@ package io.carpoperator.agent;
 import io.carpoperator.dataplane.UserHooks;
 import io.carpoperator.dataplane.VipSettings;
 import io.carpoperator.dataplane.DataPlaneEnvironment;
+import io.carpoperator.dataplane.NodeStateJournal;
 import io.carpoperator.carp.Passfile;
 import io.carpoperator.watchdog.ProbeKind;
 import java.io.IOException;
@@ -48,6 +49,7 @@ public record StandaloneOptions(
         Duration gratuitousArpInterval,
         int healthPort,
         Path runDir,
+        Path stateDir,
         String name,
         List<String> warnings) {
 
@@ -93,6 +95,9 @@ public record StandaloneOptions(
               --garp-interval TIME    repeat gratuitous ARP while master; 0 = only on takeover (default 10s)
               --health-port PORT      /healthz, /readyz and /metrics; 0 = off (default %d)
               --run-dir DIR           passfile and hooks, best a tmpfs (default /run/carp)
+              --state-dir DIR         what this agent runs (0700; the VIP's configuration 0600, ucarp's pid), so
+                                      the next start removes what a killed agent left (default
+                                      /run/carp-operator); give each agent on a host its own
               --name NAME             name in logs and metrics (default vhid-VHID)
               -h, --help              this text
 
@@ -124,7 +129,7 @@ public record StandaloneOptions(
         HOLD_LIMIT('\0', "hold-limit", true), RECOVER_AFTER('\0', "recover-after", true),
         PROBE_INTERVAL('\0', "probe-interval", true), PROBES('\0', "probes", true), NO_ISOLATION('\0', "no-isolation", false),
         GARP_INTERVAL('\0', "garp-interval", true), HEALTH_PORT('\0', "health-port", true), RUN_DIR('\0', "run-dir", true),
-        NAME('\0', "name", true);
+        STATE_DIR('\0', "state-dir", true), NAME('\0', "name", true);
 
         final char shortName;
         final String longName;
@@ -245,6 +250,7 @@ public record StandaloneOptions(
         Duration garp = duration("--garp-interval", last(values, Flag.GARP_INTERVAL, "10s"), false);
         int healthPort = integer("--health-port", last(values, Flag.HEALTH_PORT, Integer.toString(DEFAULT_HEALTH_PORT)), 0, 65535);
         Path runDir = Path.of(last(values, Flag.RUN_DIR, DataPlaneEnvironment.DEFAULT_RUN_DIR.toString()));
+        Path stateDir = Path.of(last(values, Flag.STATE_DIR, NodeStateJournal.DEFAULT_DIRECTORY.toString()));
         String name = last(values, Flag.NAME, "vhid-" + vhid);
         if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,62}")) {
             throw bad("--name", name, "letters, digits, '.', '_' or '-', at most 63 characters");
@@ -252,7 +258,7 @@ public record StandaloneOptions(
         return new StandaloneOptions(iface, source, vhid, password, address, prefix, up, down, xparam,
                 values.containsKey(Flag.PREEMPT), advbase, advskew, peers, heartbeats, isolationHosts, holdLimit,
                 recoverAfter, probeInterval, !values.containsKey(Flag.NO_ISOLATION), probes, garp, healthPort, runDir,
-                name, List.copyOf(warnings));
+                stateDir, name, List.copyOf(warnings));
     }
 
     /** The data plane's settings; interface and source stay null when not given, so the runner discovers them. */

@@ -1,16 +1,9 @@
 package io.carpoperator.carp;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Set;
+import java.util.Arrays;
 
 /**
  * Writes a ucarp passfile: the password as the first LF-terminated line (ucarp reads it with fgets and cuts
@@ -26,21 +19,9 @@ public final class Passfile {
 
     public static Path write(Path file, String password) throws IOException {
         byte[] bytes = validate(password);
-        Path dir = file.toAbsolutePath().getParent();
-        Path temp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        try {
-            try (FileChannel channel = FileChannel.open(temp, Set.of(StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING));
-                 OutputStream out = Channels.newOutputStream(channel)) {
-                out.write(bytes);
-                out.write('\n');
-                channel.force(true);
-            }
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(temp);
-        }
-        return file;
+        byte[] line = Arrays.copyOf(bytes, bytes.length + 1);
+        line[bytes.length] = '\n';
+        return OwnerOnlyFile.write(file, line);
     }
 
     static byte[] validate(String password) {

@@ -54,6 +54,11 @@ public record DataPlaneEnvironment(Path runDir, List<String> commandPrefix, Comm
                 scheduler, Clock.systemUTC(), metrics);
     }
 
+    /** The same environment with another way to start ucarp, e.g. one that records what it starts. */
+    public DataPlaneEnvironment withLauncher(UcarpInstance.Launcher newLauncher) {
+        return new DataPlaneEnvironment(runDir, commandPrefix, commands, newLauncher, prober, scheduler, clock, metrics);
+    }
+
     /** ucarp's argv behind the prefix. */
     List<String> prefixed(List<String> argv) {
         List<String> full = new ArrayList<>(commandPrefix);

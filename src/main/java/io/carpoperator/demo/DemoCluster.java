@@ -3,6 +3,7 @@ package io.carpoperator.demo;
 import io.carpoperator.dataplane.AgentMetrics;
 import io.carpoperator.dataplane.VipRunnerFactory;
 import io.carpoperator.dataplane.DataPlaneEnvironment;
+import io.carpoperator.dataplane.SweptNode;
 import io.carpoperator.agent.AgentSettings;
 import io.carpoperator.agent.ClusterAgent;
 import io.carpoperator.lab.Lab;
@@ -108,8 +109,15 @@ final class DemoCluster implements AutoCloseable {
             var environment = DataPlaneEnvironment.forHost(settings.runDir(), List.of("ip", "netns", "exec", node.namespace()),
                     scheduler, new AgentMetrics());
             LOG.infof("starting the agent of %s (ucarp and probes in namespace %s)", name, node.namespace());
+            SweptNode swept;
+            try {
+                // one state directory per node: the lab's nodes share this host's file system
+                swept = SweptNode.sweep(runDir.resolve("state-" + name), environment);
+            } catch (IOException e) {
+                throw new UncheckedIOException("the state directory of " + name, e);
+            }
             KubernetesClient own = openAgentClients.computeIfAbsent(name, agentClients);
-            return new ClusterAgent(own, settings, new VipRunnerFactory(environment)).start();
+            return new ClusterAgent(own, settings, new VipRunnerFactory(swept.environment()), swept.journal()).start();
         });
     }
 

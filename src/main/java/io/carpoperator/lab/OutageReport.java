@@ -59,6 +59,32 @@ public final class OutageReport {
         return longer(longest, new Gap(previous, to));
     }
 
+    /**
+     * The silences within [from, to] longer than {@code threshold} (edges count, as in {@link #longestGap}), added up:
+     * the client's total outage over a window that may hold several failovers, e.g. a rolling update. The threshold keeps
+     * the client's own sending interval and a lost echo out of the sum.
+     */
+    public Duration totalSilence(Instant from, Instant to, Duration threshold) {
+        if (to.isBefore(from)) {
+            throw new IllegalArgumentException("window ends before it starts: " + from + " .. " + to);
+        }
+        Duration total = Duration.ZERO;
+        Instant previous = from;
+        for (PingReply reply : replies) {
+            if (!inWindow(reply, from, to)) {
+                continue;
+            }
+            total = total.plus(silence(previous, reply.at(), threshold));
+            previous = reply.at();
+        }
+        return total.plus(silence(previous, to, threshold));
+    }
+
+    private static Duration silence(Instant start, Instant end, Duration threshold) {
+        Duration gap = Duration.between(start, end);
+        return gap.compareTo(threshold) > 0 ? gap : Duration.ZERO;
+    }
+
     private static Gap longer(Gap a, Gap b) {
         return b.duration().compareTo(a.duration()) > 0 ? b : a;
     }

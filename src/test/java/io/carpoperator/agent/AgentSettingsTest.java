@@ -27,6 +27,20 @@ class AgentSettingsTest {
         assertThat(settings.runDir()).isEqualTo(Path.of("/run/carp"));
         assertThat(settings.healthPort()).isEqualTo(9450);
         assertThat(settings.staleness()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(settings.stateDir()).isEqualTo(Path.of("/run/carp-operator"));
+        assertThat(settings.apiGrace()).isEqualTo(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void readsTheStateDirectoryAndTheApiGrace() {
+        AgentSettings settings = AgentSettings.fromEnvironment(Map.of("NODE_NAME", "n", "CARP_AGENT_STATE_DIR", "/var/run/carp-x",
+                "CARP_AGENT_API_GRACE", "2s"));
+        assertThat(settings.stateDir()).isEqualTo(Path.of("/var/run/carp-x"));
+        assertThat(settings.apiGrace()).isEqualTo(Duration.ofSeconds(2));
+        assertThatThrownBy(() -> AgentSettings.fromEnvironment(Map.of("NODE_NAME", "n", "CARP_AGENT_STATE_DIR", "state")))
+                .hasMessage("CARP_AGENT_STATE_DIR='state' is not an absolute path");
+        assertThatThrownBy(() -> AgentSettings.fromEnvironment(Map.of("NODE_NAME", "n", "CARP_AGENT_API_GRACE", "later")))
+                .hasMessage("CARP_AGENT_API_GRACE='later' is not a duration; expected e.g. 30s, 500ms or PT30S");
     }
 
     @Test

@@ -49,7 +49,7 @@ class ApiOutageLabIT {
         try (Lab lab = Lab.builder().nodes(2).build(); KubernetesClient client = api.createClient()) {
             LabNode first = lab.node(1);
             LabNode second = lab.node(2);
-            installVirtualIP(client, first, second);
+            installVirtualIP(client, "web", VIP + "/24", 10, first, second);
             for (LabNode node : List.of(first, second)) {
                 var settings = new AgentSettings(node.name(), node.heartbeatAddress(), AgentFixtures.NAMESPACE, runDirs.resolve(node.name()), 0,
                         Duration.ofSeconds(30));
@@ -88,21 +88,25 @@ class ApiOutageLabIT {
         }
     }
 
-    /** What the operator would have published: the agents' ConfigMap and password copy of a VirtualIP "web". */
-    private static void installVirtualIP(KubernetesClient client, LabNode preferred, LabNode other) throws Exception {
-        for (String name : CrdFiles.CRDS.keySet()) {
-            var crd = client.getKubernetesSerialization().unmarshal(Files.readString(CrdFiles.committed(name)), CustomResourceDefinition.class);
-            client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+    /**
+     * What the operator would have published: the CRDs, the agents' password copy and ConfigMap of a VirtualIP selecting
+     * {@code nodes}, the first preferred (advskew 0, then 10, 20, ...).
+     */
+    static void installVirtualIP(KubernetesClient client, String name, String cidr, int vhid, LabNode... nodes) throws Exception {
+        for (String crdName : CrdFiles.CRDS.keySet()) {
+            var crd = client.getKubernetesSerialization().unmarshal(Files.readString(CrdFiles.committed(crdName)), CustomResourceDefinition.class);
+            client.apiextensions().v1().customResourceDefinitions().resource(crd).createOr(existing -> existing.update());
         }
         client.secrets().inNamespace(AgentFixtures.NAMESPACE)
-                .resource(AgentFixtures.secret(AgentFixtures.SECRET, AgentFixtures.KEY, "lab-secret")).create();
-        ResolvedConfig resolved = AgentFixtures.resolved(VIP + "/24", 10);
+                .resource(AgentFixtures.secret(AgentFixtures.SECRET, AgentFixtures.KEY, "lab-secret")).createOr(existing -> existing.update());
+        ResolvedConfig resolved = AgentFixtures.resolved(cidr, vhid);
         resolved.preempt = true;
         resolved.probeIntervalMillis = 500;
         resolved.gratuitousArpIntervalSeconds = 2;
-        resolved.nodes.add(new ResolvedConfig.ResolvedNode(preferred.name(), 0));
-        resolved.nodes.add(new ResolvedConfig.ResolvedNode(other.name(), 10));
-        client.resource(AgentFixtures.vip("web", resolved)).create();
+        for (int i = 0; i < nodes.length; i++) {
+            resolved.nodes.add(new ResolvedConfig.ResolvedNode(nodes[i].name(), 10 * i));
+        }
+        client.resource(AgentFixtures.vip(name, resolved)).create();
     }
 
     /** The node's state for "web" as its agent reported it in its NodeReport. */

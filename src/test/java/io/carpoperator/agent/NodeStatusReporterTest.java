@@ -126,4 +126,39 @@ class NodeStatusReporterTest {
         assertThat(written).hasSize(2);
         assertThat(written.get(1)).contains("\"peer\":{\"result\":\"fail\",\"rttMillis\":null,\"targets\":\"198.51.100.3\"}");
     }
+
+    @Test
+    void anUnreachableApiServerIsNotAHungWriter() {
+        apiUp = false;
+        reporter.report("web", report(NodeState.MASTER));
+        time.advance(Duration.ofMinutes(5));
+
+        assertThat(reporter.writeFailures()).isPositive();
+        assertThat(reporter.hungWrite(NodeStatusReporter.WRITE_HANG_LIMIT)).as("failed writes are retried, not hung").isEmpty();
+    }
+
+    @Test
+    void aWriteInFlightLongerThanTheLimitIsAHungWriterUntilItReturns() throws Exception {
+        java.util.concurrent.CountDownLatch writing = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        NodeStatusReporter hanging = new NodeStatusReporter("node-a", "203.0.113.1", (node, patch, whole, replace) -> {
+            writing.countDown();
+            release.await();
+        }, time, time.clock(), Duration.ofSeconds(10));
+        hanging.report("web", report(NodeState.MASTER));
+        Thread writer = new Thread(time::runDueTasks, "test-status-writer");
+        writer.start();
+        try {
+            assertThat(writing.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            time.advance(Duration.ofSeconds(60));
+            assertThat(hanging.hungWrite(Duration.ofSeconds(60))).as("60 s in flight is still within the limit").isEmpty();
+            time.advance(Duration.ofSeconds(1));
+            assertThat(hanging.hungWrite(Duration.ofSeconds(60))).hasValue(
+                    "status writer: a write of NodeReport node-a has been in flight for 61 s (limit 60 s); its thread is hung");
+        } finally {
+            release.countDown();
+            writer.join(5000);
+        }
+        assertThat(hanging.hungWrite(Duration.ofSeconds(60))).isEmpty();
+    }
 }

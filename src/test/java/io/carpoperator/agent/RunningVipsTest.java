@@ -50,6 +50,23 @@ class RunningVipsTest {
     }
 
     @Test
+    void aNodeRunsAtMostTheVipsItsMemoryLimitIsSizedForAndReportsTheRestFailedWithTheReason() {
+        List<VipAction> starts = new ArrayList<>();
+        for (int i = 0; i <= RunningVips.MAX_VIPS_PER_NODE; i++) {
+            starts.add(new VipAction.Start(settings(String.format("vip%03d", i), "198.51.100.10/24")));
+        }
+        running.apply(starts);
+        time.runDueTasks();
+
+        assertThat(running.settings()).hasSize(RunningVips.MAX_VIPS_PER_NODE).doesNotContainKey("vip100");
+        assertThat(written).last().asString().contains("vip100", "\"state\":\"FAILED\"",
+                "already runs " + RunningVips.MAX_VIPS_PER_NODE + " VIPs");
+        running.apply(List.of(new VipAction.Stop("vip000", "deleted", true)));
+        running.apply(List.of(new VipAction.Start(settings("vip100", "198.51.100.10/24"))));
+        assertThat(running.settings()).as("room again once one stopped").containsKey("vip100");
+    }
+
+    @Test
     void aRestartedVipsOldDataPlaneIsNoLongerReported() {
         running.apply(List.of(new VipAction.Start(settings("web", "198.51.100.10/24"))));
         FakeDataPlanes.FakePlane old = planes.latest("web");
@@ -125,33 +142,51 @@ class RunningVipsTest {
     }
 
     @Test
+    void theLatestReportOfEachRunningVipIsThereForReadiness() {
+        running.apply(List.of(new VipAction.Start(settings("web", "198.51.100.10/24")),
+                new VipAction.Start(settings("db", "198.51.100.20/24"))));
+        planes.latest("db").become(NodeState.INIT);
+        assertThat(running.reports()).hasSize(2).hasEntrySatisfying("web", r -> assertThat(r.state()).isEqualTo(NodeState.BACKUP))
+                .hasEntrySatisfying("db", r -> assertThat(r.state()).isEqualTo(NodeState.INIT));
+
+        planes.latest("db").become(NodeState.MASTER);
+        running.apply(List.of(new VipAction.Stop("web", "the VirtualIP is being deleted", true)));
+        assertThat(running.reports()).containsOnlyKeys("db").hasEntrySatisfying("db", r -> assertThat(r.state()).isEqualTo(NodeState.MASTER));
+    }
+
+    @Test
+    void readinessDoesNotWaitForADataPlaneThatIsStopping() throws Exception {
+        CountDownLatch stopping = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        VipDataPlaneFactory slowStop = planes(NodeState.BACKUP, "ucarp switched to BACKUP", (name, handOver) -> {
+            stopping.countDown();
+            awaitAtMostFiveSeconds(release);
+        });
+        RunningVips vips = new RunningVips(NODE, slowStop, reporter, time.clock());
+        vips.apply(List.of(new VipAction.Start(settings("web", "198.51.100.10/24")), new VipAction.Start(settings("db", "198.51.100.20/24"))));
+        Thread stopper = new Thread(() -> vips.apply(List.of(new VipAction.Stop("web", "the VirtualIP is being deleted", true))));
+        stopper.start();
+        try {
+            assertThat(stopping.await(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(vips.reports()).as("answered while apply holds the lock").containsOnlyKeys("db");
+        } finally {
+            release.countDown();
+            stopper.join(5000);
+        }
+    }
+
+    @Test
     void shutdownHandsEveryVipOverInParallelAndReportsTheirLastState() throws Exception {
         int count = 5;
         CountDownLatch allStopping = new CountDownLatch(count);
         List<String> handOvers = new java.util.concurrent.CopyOnWriteArrayList<>();
-        VipDataPlaneFactory blocking = (settings, onChange) -> new VipDataPlane() {
-            @Override
-            public void updateTargets(List<String> peers, List<String> heartbeats) {
+        VipDataPlaneFactory blocking = planes(NodeState.INIT, "stopped", (name, handOver) -> {
+            allStopping.countDown();
+            // each stop waits until all are stopping: only parallel stops finish
+            if (awaitAtMostFiveSeconds(allStopping)) {
+                handOvers.add(name + (handOver ? " handed over" : ""));
             }
-
-            @Override
-            public VipReport report() {
-                return new VipReport(NodeState.INIT, time.now(), "stopped", null, null, 0);
-            }
-
-            @Override
-            public void stop(boolean handOver, java.time.Duration budget) {
-                allStopping.countDown();
-                try {
-                    // each stop waits until all are stopping: only parallel stops finish
-                    if (allStopping.await(5, TimeUnit.SECONDS)) {
-                        handOvers.add(settings.name() + (handOver ? " handed over" : ""));
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        };
+        });
         RunningVips vips = new RunningVips(NODE, blocking, reporter, time.clock());
         List<VipAction> starts = new ArrayList<>();
         for (int i = 0; i < count; i++) {
@@ -166,5 +201,33 @@ class RunningVipsTest {
         time.runDueTasks();
         assertThat(written).as("one NodeReport write for every VIP").singleElement().asString()
                 .satisfies(w -> assertThat(w.split("\"state\":\"INIT\"", -1)).hasSize(count + 1));
+    }
+
+    /** Data planes that always report {@code state} and, when stopped, run {@code onStop} with the VIP's name and hand-over. */
+    private VipDataPlaneFactory planes(NodeState state, String reason, java.util.function.BiConsumer<String, Boolean> onStop) {
+        return (settings, onChange) -> new VipDataPlane() {
+            @Override
+            public void updateTargets(List<String> peers, List<String> heartbeats) {
+            }
+
+            @Override
+            public VipReport report() {
+                return new VipReport(state, time.now(), reason, null, null, 0);
+            }
+
+            @Override
+            public void stop(boolean handOver, Duration budget) {
+                onStop.accept(settings.name(), handOver);
+            }
+        };
+    }
+
+    private static boolean awaitAtMostFiveSeconds(CountDownLatch latch) {
+        try {
+            return latch.await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 }

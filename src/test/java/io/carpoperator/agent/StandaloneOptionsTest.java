@@ -51,6 +51,14 @@ class StandaloneOptionsTest {
         assertThat(options.isolationEnabled()).isTrue();
         assertThat(options.probes()).containsExactlyInAnyOrder(ProbeKind.ICMP, ProbeKind.ARP);
         assertThat(options.toString()).doesNotContain("password");
+        assertThat(options.stateDir()).as("default").isEqualTo(Path.of("/run/carp-operator"));
+    }
+
+    @Test
+    void eachAgentOnAHostCanKeepItsOwnStateDirectory() throws Exception {
+        StandaloneOptions options = StandaloneOptions.parse("-v", "7", "-p", "s3cret", "-a", "198.51.100.10/24",
+                "--state-dir", dir.resolve("state-7").toString());
+        assertThat(options.stateDir()).isEqualTo(dir.resolve("state-7"));
     }
 
     @Test
@@ -137,7 +145,7 @@ class StandaloneOptionsTest {
         String help = out.toString(StandardCharsets.UTF_8);
         for (String flag : new String[] {"-i,", "-s,", "-v,", "-p,", "-o,", "-a,", "-x,", "-u,", "-d,", "-P,", "-k,", "-b,",
                 "-z,", "-B,", "--peer", "--heartbeat", "--isolation-host", "--hold-limit", "--recover-after",
-                "--probe-interval", "--probes", "--no-isolation", "--garp-interval", "--health-port", "--run-dir", "--name"}) {
+                "--probe-interval", "--probes", "--no-isolation", "--garp-interval", "--health-port", "--run-dir", "--state-dir", "--name"}) {
             assertThat(help).as("--help documents " + flag).contains(flag);
         }
     }

@@ -13,13 +13,18 @@ import static io.carpoperator.agent.AgentFixtures.withEntry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.carpoperator.api.ProbeType;
+import io.carpoperator.dataplane.NodeStateJournal;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The cache-to-actions path: DesiredVips decides per VirtualIP configuration, VipSetReconciler diffs against what runs. */
 class VipSetReconcilerTest {
@@ -74,6 +79,24 @@ class VipSetReconcilerTest {
             assertThat(start.settings().advskew()).isZero();
         });
         assertThat(plan(vip("web", resolved("198.51.100.10/24", 1, NODE, "node-b")))).as("nothing changed").isEmpty();
+    }
+
+    @Test
+    void vipsServedFromTheRecordedConfigurationKeepRunningWhenUnchangedAndStopWhenNoLongerWanted(@TempDir Path stateDir)
+            throws IOException {
+        ConfigMap web = vip("web", resolved("198.51.100.10/24", 1, NODE));
+        ConfigMap db = vip("db", resolved("198.51.100.20/24", 2, NODE));
+        NodeStateJournal previousRun = NodeStateJournal.open(stateDir, Clock.systemUTC());
+        for (VipAction start : plan(web, db)) {
+            previousRun.recordVip(NODE, ((VipAction.Start) start).settings());
+        }
+        // restarted during an API outage: served from the record; then the API answers, and db was deleted meanwhile
+        NodeStateJournal.open(stateDir, Clock.systemUTC()).previousRun().vips().forEach(vip -> running.put(vip.name(), vip.settings()));
+        Map<String, DesiredVip> desired = new HashMap<>(desiredVips.compute(Map.of("web", web), secrets::get, Map.of(), n -> true));
+        desired.put("db", desiredVips.desired("db", null, secrets::get, null, true));
+
+        assertThat(VipSetReconciler.plan(desired, running)).as("web unchanged: no restart; db: stopped and its entry removed")
+                .containsExactly(new VipAction.Stop("db", "the operator withdrew its configuration (the VirtualIP was deleted)", true));
     }
 
     @Test

@@ -6,12 +6,12 @@ import java.util.List;
 import java.util.Map;
 
 /** Answers commands by their joined argv prefix and records every command. */
-final class RecordingCommandRunner implements CommandRunner {
+public final class RecordingCommandRunner implements CommandRunner {
 
     final List<String> commands = new ArrayList<>();
     private final Map<String, Result> answers = new HashMap<>();
 
-    RecordingCommandRunner answer(String commandPrefix, Result result) {
+    public RecordingCommandRunner answer(String commandPrefix, Result result) {
         answers.put(commandPrefix, result);
         return this;
     }
@@ -27,7 +27,7 @@ final class RecordingCommandRunner implements CommandRunner {
                 .orElse(new Result(0, "", ""));
     }
 
-    synchronized List<String> commands() {
+    public synchronized List<String> commands() {
         return List.copyOf(commands);
     }
 }

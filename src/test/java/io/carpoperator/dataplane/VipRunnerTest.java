@@ -11,6 +11,7 @@ import io.carpoperator.carp.UcarpEvent;
 import io.carpoperator.carp.UcarpInstance;
 import io.carpoperator.carp.UcarpState;
 import io.carpoperator.testing.ManualScheduler;
+import io.carpoperator.testing.PrometheusSamples;
 import io.carpoperator.watchdog.ProbeKind;
 import io.carpoperator.watchdog.ProbeResult;
 import io.carpoperator.watchdog.ProbeTarget;
@@ -228,7 +229,7 @@ class VipRunnerTest {
         assertThat(runner.report().state()).isEqualTo(NodeState.MASTER);
         assertThat(runner.report().reason()).isEqualTo("ucarp switched to MASTER");
         assertThat(states()).containsExactly(NodeState.BACKUP, NodeState.MASTER);
-        assertThat(metrics.render()).contains("carp_vip_transitions_total{vip=\"web\",to=\"MASTER\"} 1");
+        assertThat(PrometheusSamples.parse(metrics.render()).value("carp_vip_transitions_total", "vip", "web", "to", "MASTER")).hasValue(1);
     }
 
     @Test

@@ -1,12 +1,20 @@
 package io.carpoperator.deploy;
 
 import io.carpoperator.dataplane.AgentMetrics;
+import io.carpoperator.dataplane.LoopHeartbeat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.carpoperator.agent.AgentRuntime;
+import io.carpoperator.agent.AgentSettings;
 import io.carpoperator.api.CrdFiles;
 import io.carpoperator.api.SpecValidator;
+import io.carpoperator.api.NodeState;
 import io.carpoperator.api.VirtualIP;
+import io.carpoperator.testing.PrometheusSamples;
+import io.carpoperator.watchdog.ProbeResult;
+import io.carpoperator.watchdog.ProbeRound;
+import io.carpoperator.watchdog.ProbeTarget;
+import io.carpoperator.watchdog.TargetRole;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesList;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
@@ -18,6 +26,8 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -155,6 +165,43 @@ class DeployManifestsTest {
     }
 
     @Test
+    void theAgentsRollOneNodeAtATimeAndTheNextOnlyOnceThePreviousIsABackupAgain() throws IOException {
+        DaemonSet agents = one(render(DEPLOY), DaemonSet.class, "carp-agent");
+        assertThat(agents.getSpec().getUpdateStrategy().getType()).isEqualTo("RollingUpdate");
+        assertThat(agents.getSpec().getUpdateStrategy().getRollingUpdate().getMaxUnavailable().getIntVal()).isEqualTo(1);
+        assertThat(agents.getSpec().getMinReadySeconds()).as("ready (every VIP past INIT) plus a margin").isGreaterThanOrEqualTo(10);
+        var pod = agents.getSpec().getTemplate().getSpec();
+        assertThat(pod.getTerminationGracePeriodSeconds()).isEqualTo(15L);
+        var container = pod.getContainers().get(0);
+        String port = container.getEnv().stream().filter(e -> e.getName().equals("CARP_AGENT_HEALTH_PORT")).findFirst().orElseThrow().getValue();
+        assertThat(container.getReadinessProbe().getHttpGet()).returns("/readyz", p -> p.getPath())
+                .returns(port, p -> p.getPort().getIntVal().toString());
+        assertThat(container.getLivenessProbe().getHttpGet()).returns("/healthz", p -> p.getPath())
+                .returns(port, p -> p.getPort().getIntVal().toString());
+        var liveness = container.getLivenessProbe();
+        assertThat(Duration.ofSeconds((long) liveness.getPeriodSeconds() * liveness.getFailureThreshold()))
+                .as("liveness rides out a heartbeat missed for longer than its limit before it restarts the agent")
+                .isGreaterThanOrEqualTo(LoopHeartbeat.PERIOD.multipliedBy(LoopHeartbeat.MISSED_TICKS_ALLOWED));
+        assertThat(container.getReadinessProbe().getPeriodSeconds()).as("polled within the minReadySeconds margin")
+                .isLessThanOrEqualTo(agents.getSpec().getMinReadySeconds());
+    }
+
+    @Test
+    void theAgentsStateDirectoryIsOnTheHostSoItOutlivesThePod() throws IOException {
+        var pod = one(render(DEPLOY), DaemonSet.class, "carp-agent").getSpec().getTemplate().getSpec();
+        var container = pod.getContainers().get(0);
+        String stateDir = container.getEnv().stream().filter(e -> e.getName().equals(AgentSettings.STATE_DIR)).findFirst()
+                .orElseThrow(() -> new AssertionError("the agent sets no " + AgentSettings.STATE_DIR)).getValue();
+        var mount = container.getVolumeMounts().stream().filter(m -> m.getMountPath().equals(stateDir)).findFirst()
+                .orElseThrow(() -> new AssertionError("nothing is mounted at " + stateDir));
+        var volume = pod.getVolumes().stream().filter(v -> v.getName().equals(mount.getName())).findFirst().orElseThrow();
+        assertThat(volume.getHostPath()).as("a hostPath, not an emptyDir that dies with the pod").isNotNull();
+        assertThat(volume.getHostPath().getPath()).startsWith("/run/");
+        assertThat(volume.getHostPath().getType()).isEqualTo("DirectoryOrCreate");
+        assertThat(mount.getReadOnly()).isNotEqualTo(Boolean.TRUE);
+    }
+
+    @Test
     void operatorRunsAsNonRootWithAReadOnlyRootFilesystemAndProbes() throws IOException {
         Deployment deployment = one(render(DEPLOY), Deployment.class, "carp-operator");
         var pod = deployment.getSpec().getTemplate().getSpec();
@@ -216,14 +263,20 @@ class DeployManifestsTest {
             "reconciliations_failure_total", "reconciliations_execution_duration_seconds_bucket", "reconciliations_queue",
             "reconciliations_active", "custom_resources");
 
+    /** A series appears once it has a value: one VIP that changed state, probed and restarted ucarp shows them all. */
+    private static AgentMetrics agentMetricsWithOneVip() {
+        AgentMetrics metrics = new AgentMetrics();
+        metrics.stateChanged("web", "198.51.100.10", NodeState.MASTER);
+        metrics.probeRound("web", new ProbeRound(Instant.EPOCH, List.of(
+                ProbeResult.answered(ProbeTarget.icmp(TargetRole.PEER, "198.51.100.12"), Duration.ofMillis(2)))));
+        metrics.ucarpRestarts("web", 1);
+        return metrics;
+    }
+
     @Test
     void grafanaDashboardQueriesOnlyMetricsTheAgentAndTheOperatorExport() throws IOException {
         Set<String> exported = new java.util.HashSet<>(OPERATOR_METRICS);
-        java.util.regex.Matcher help = java.util.regex.Pattern.compile("(?m)^# TYPE (\\S+) ")
-                .matcher(new io.carpoperator.dataplane.AgentMetrics().render());
-        while (help.find()) {
-            exported.add(help.group(1));
-        }
+        exported.addAll(PrometheusSamples.parse(agentMetricsWithOneVip().render()).types().keySet());
         var dashboard = new com.fasterxml.jackson.databind.ObjectMapper()
                 .readTree(Files.readString(Path.of("deploy/monitoring/grafana-dashboard.json")));
         List<String> queried = new ArrayList<>();

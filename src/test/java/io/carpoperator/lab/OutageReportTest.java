@@ -90,4 +90,19 @@ class OutageReportTest {
     private static PingReply reply(long millis) {
         return new PingReply(T0.plusMillis(millis), (int) (millis / 10), 0.05);
     }
+
+    @Test
+    void totalSilenceAddsTheGapsAboveTheThresholdEdgesIncluded() {
+        List<PingReply> replies = List.of(new PingReply(T0.plusMillis(100), 1, 0.1), new PingReply(T0.plusMillis(110), 2, 0.1),
+                new PingReply(T0.plusMillis(410), 3, 0.1), new PingReply(T0.plusMillis(420), 4, 0.1),
+                new PingReply(T0.plusMillis(620), 5, 0.1));
+        OutageReport report = new OutageReport(replies);
+
+        assertThat(report.totalSilence(T0.plusMillis(100), T0.plusMillis(620), Duration.ofMillis(50)))
+                .isEqualTo(Duration.ofMillis(300 + 200));
+        assertThat(report.totalSilence(T0, T0.plusMillis(700), Duration.ofMillis(50)))
+                .as("silence at both edges counts").isEqualTo(Duration.ofMillis(100 + 300 + 200 + 80));
+        assertThat(report.totalSilence(T0.plusMillis(100), T0.plusMillis(620), Duration.ofMillis(250)))
+                .isEqualTo(Duration.ofMillis(300));
+    }
 }
