@@ -66,15 +66,7 @@ class ConfigChangeLabIT {
 
     @AfterAll
     void removeLab() throws IOException {
-        try {
-            if (agents != null) {
-                agents.close();
-            }
-        } finally {
-            if (lab != null) {
-                lab.close();
-            }
-        }
+        LabAgents.close(agents, lab);
     }
 
     private RunningVip[] masterAndBackup(int vhid) {

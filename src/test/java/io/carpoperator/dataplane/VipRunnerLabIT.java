@@ -75,15 +75,7 @@ class VipRunnerLabIT {
 
     @AfterAll
     void removeLab() throws IOException {
-        try {
-            if (agents != null) {
-                agents.close();
-            }
-        } finally {
-            if (lab != null) {
-                lab.close();
-            }
-        }
+        LabAgents.close(agents, lab);
     }
 
     /**
