@@ -10,19 +10,14 @@ import io.carpoperator.carp.UcarpEvent;
 import io.carpoperator.carp.UcarpState;
 import io.carpoperator.carp.UcarpSupervisor;
 import io.carpoperator.watchdog.IsolationWatchdog;
-import io.carpoperator.watchdog.ProbeKind;
 import io.carpoperator.watchdog.ProbeRound;
 import io.carpoperator.watchdog.ProbeTarget;
-import io.carpoperator.watchdog.TargetRole;
-import io.carpoperator.watchdog.WatchdogLoop;
-import io.carpoperator.watchdog.WatchdogSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalLong;
@@ -57,7 +52,6 @@ public final class VipRunner implements VipDataPlane {
     static final Duration RESOLVE_RETRY = Duration.ofSeconds(10);
     /** After backing off because of foreign adverts, try again this much later. */
     static final Duration AUTHENTICATION_RETRY = ForeignAdvertBackOff.NORMAL;
-    static final Duration MAX_PROBE_DEADLINE = Duration.ofSeconds(2);
     /** A stop this soon after ucarp exited as master still hands over: the backup may be waiting on its timer. */
     static final Duration RECENT_MASTER = Duration.ofSeconds(10);
 
@@ -73,12 +67,9 @@ public final class VipRunner implements VipDataPlane {
     // resolved configuration; written once by setUp
     private volatile String interfaceName;
     private volatile String sourceAddress;
-    private volatile List<String> isolationHosts = List.of();
-    private volatile List<String> peers;
-    private volatile List<String> heartbeats;
     private UcarpConfig ucarpConfig;
     private UcarpSupervisor supervisor;
-    private WatchdogLoop watchdog;
+    private final VipWatchdog watchdog;
     private final GratuitousArpRepeater gratuitousArp;
     private final ForeignAdvertBackOff foreignAdverts;
     private final PasswordRotation passwordRotation;
@@ -106,14 +97,13 @@ public final class VipRunner implements VipDataPlane {
         this.userHooks = userHooks == null ? UserHooks.NONE : userHooks;
         this.label = "vip " + settings.name() + " " + settings.address() + " vhid " + settings.vhid();
         this.addresses = new AddressControl(env.commands());
-        this.peers = settings.peers();
-        this.heartbeats = settings.heartbeats();
         this.since = env.clock().instant();
         this.gratuitousArp = new GratuitousArpRepeater(label, env.scheduler(), this::isMaster,
                 () -> addresses.sendGratuitousArp(interfaceName, settings.address()));
         this.foreignAdverts = new ForeignAdvertBackOff(env.scheduler(), env.clock(), settings.advbase(),
                 this::retryAfterForeignAdverts);
         this.passwordRotation = new PasswordRotation(env.scheduler());
+        this.watchdog = new VipWatchdog(label, settings, env, this::onRound);
     }
 
     /** Resolves what is missing, writes the passfile and hooks, and starts ucarp and the watchdog. */
@@ -150,8 +140,7 @@ public final class VipRunner implements VipDataPlane {
 
     @Override
     public void updateTargets(List<String> newPeers, List<String> newHeartbeats) {
-        peers = List.copyOf(newPeers);
-        heartbeats = List.copyOf(newHeartbeats);
+        watchdog.updateTargets(newPeers, newHeartbeats);
     }
 
     @Override
@@ -169,7 +158,6 @@ public final class VipRunner implements VipDataPlane {
             settings = next;
             master = ucarpState == UcarpState.MASTER;
         }
-        updateTargets(next.peers(), next.heartbeats());
         retuneWatchdog(was, next);
         gratuitousArp.schedule(next.gratuitousArpInterval());
         if (!Objects.equals(was.password(), next.password())) {
@@ -196,13 +184,7 @@ public final class VipRunner implements VipDataPlane {
         gratuitousArp.cancel();
         foreignAdverts.cancel();
         passwordRotation.cancel();
-        WatchdogLoop loop;
-        synchronized (this) {
-            loop = watchdog;
-        }
-        if (loop != null) {
-            loop.close();
-        }
+        watchdog.close();
         String how;
         synchronized (actionLock) {
             UcarpSupervisor s;
@@ -256,8 +238,10 @@ public final class VipRunner implements VipDataPlane {
     // ---- set-up -------------------------------------------------------------------------------------------------
 
     private void setUp() {
+        List<String> isolationHosts;
         try {
             resolve();
+            isolationHosts = isolationHosts(settings);
             createRunDirectory(env.runDir());
             Path passfile = Passfile.write(passfilePath(), settings.password());
             AddressHooks.Scripts hooks = AddressHooks.write(env.runDir());
@@ -291,9 +275,8 @@ public final class VipRunner implements VipDataPlane {
             }
             return;
         }
-        LOG.infof("%s: on %s from %s, isolation hosts %s, peers %s, heartbeats %s", label, interfaceName, sourceAddress,
-                isolationHosts, peers, heartbeats);
-        startWatchdog();
+        watchdog.start(interfaceName, isolationHosts);
+        LOG.infof("%s: on %s from %s, %s", label, interfaceName, sourceAddress, watchdog.describeTargets());
         gratuitousArp.schedule(settings.gratuitousArpInterval());
         reconcile();
     }
@@ -309,7 +292,6 @@ public final class VipRunner implements VipDataPlane {
                     : addresses.addressOn(interfaceName).orElseThrow(() -> new IOException(
                             "interface " + interfaceName + " has no IPv4 address to advertise from"));
         }
-        isolationHosts = isolationHosts(settings);
     }
 
     private List<String> isolationHosts(VipSettings s) throws IOException {
@@ -419,92 +401,35 @@ public final class VipRunner implements VipDataPlane {
 
     // ---- watchdog -----------------------------------------------------------------------------------------------
 
-    private static WatchdogSettings watchdogSettings(VipSettings s) {
-        Duration deadline = s.probeInterval().multipliedBy(2).dividedBy(5);
-        if (deadline.compareTo(MAX_PROBE_DEADLINE) > 0) {
-            deadline = MAX_PROBE_DEADLINE;
-        }
-        return new WatchdogSettings(s.holdLimit(), s.recoverAfter(), s.probeInterval(), deadline);
-    }
-
-    private void startWatchdog() {
-        if (!settings.isolationEnabled()) {
-            return;
-        }
-        WatchdogLoop loop = new WatchdogLoop(label, watchdogSettings(settings), env.prober(), this::probeTargets,
-                env.scheduler(), env.clock(), this::onRound);
-        synchronized (this) {
-            if (stopping || watchdog != null) {
-                return;
-            }
-            watchdog = loop;
-        }
-        loop.start();
-    }
-
     /**
      * New watchdog settings keep its state; turning isolation off rejoins a withdrawn node, turning it on starts
-     * probing. Before set-up has finished there is nothing to change: set-up reads the new settings.
+     * probing. Isolation hosts are looked up again only when they changed and the interface is known.
      */
     private void retuneWatchdog(VipSettings was, VipSettings next) {
-        WatchdogLoop loop;
-        synchronized (this) {
-            if (supervisor == null) {
-                return;
-            }
-            loop = watchdog;
-            if (!next.isolationEnabled()) {
-                watchdog = null;
-            }
-        }
-        if (!next.isolationEnabled()) {
-            if (loop != null) {
-                loop.close();
-            }
-            transition(() -> {
-                boolean withdrawn = isolationReason != null;
-                isolationReason = null;
-                return withdrawn ? "rejoining CARP: isolation turned off" : reason;
-            });
-            reconcile();
-            return;
-        }
-        if (!was.isolationEnabled() || !was.isolationHosts().equals(next.isolationHosts())) {
+        List<String> hosts = null;
+        if (interfaceName != null && next.isolationEnabled()
+                && (!was.isolationEnabled() || !was.isolationHosts().equals(next.isolationHosts()))) {
             try {
-                isolationHosts = isolationHosts(next);
+                hosts = isolationHosts(next);
             } catch (IOException e) {
                 LOG.warnf("%s: cannot look up the default gateway of %s, keeping isolation hosts %s: %s", label,
-                        interfaceName, isolationHosts, e.getMessage());
+                        interfaceName, watchdog.isolationHosts(), e.getMessage());
             }
         }
-        if (loop == null) {
-            startWatchdog();
-        } else {
-            loop.retune(watchdogSettings(next));
+        if (watchdog.retune(next, hosts)) {
+            return;
         }
+        transition(() -> {
+            boolean withdrawn = isolationReason != null;
+            isolationReason = null;
+            return withdrawn ? "rejoining CARP: isolation turned off" : reason;
+        });
+        reconcile();
     }
 
-    /** Peers by ICMP and/or ARP as configured, heartbeats by ICMP (another path: ARP would not cross it), isolation hosts like peers. */
+    /** What the watchdog probes now. */
     List<ProbeTarget> probeTargets() {
-        String iface = interfaceName;
-        List<ProbeTarget> targets = new ArrayList<>();
-        addTargets(targets, TargetRole.PEER, peers, iface);
-        addTargets(targets, TargetRole.ISOLATION_HOST, isolationHosts, iface);
-        for (String heartbeat : heartbeats) {
-            targets.add(ProbeTarget.icmp(TargetRole.HEARTBEAT, heartbeat));
-        }
-        return targets;
-    }
-
-    private void addTargets(List<ProbeTarget> targets, TargetRole role, List<String> hosts, String iface) {
-        for (String host : hosts) {
-            if (settings.probes().contains(ProbeKind.ICMP)) {
-                targets.add(ProbeTarget.icmp(role, host));
-            }
-            if (settings.probes().contains(ProbeKind.ARP) && iface != null) {
-                targets.add(ProbeTarget.arp(role, host, iface));
-            }
-        }
+        return watchdog.probeTargets();
     }
 
     private void onRound(ProbeRound round, IsolationWatchdog.Step step) {
