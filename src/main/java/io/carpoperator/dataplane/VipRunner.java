@@ -571,6 +571,8 @@ public final class VipRunner implements VipDataPlane {
                 return;
             }
             foreignAdverts.enterRotation(PasswordRotation.WINDOW);
+            // a back-off was against the other side of the old password; before the new ucarp can hear anything
+            foreignAdverts.clear();
             if (ucarpWanted) {
                 s.stop();
                 ensureAddressRemoved("restarting onto the new password");
@@ -581,11 +583,7 @@ public final class VipRunner implements VipDataPlane {
                 s.start();
             }
         }
-        // the back-off was against the old password's other side; on the new one, try again at once
-        transition(() -> {
-            foreignAdverts.clear();
-            return "restarted ucarp onto the new password";
-        });
+        transition(() -> "restarted ucarp onto the new password");
         reconcile();
     }
 
