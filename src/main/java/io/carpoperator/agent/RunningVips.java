@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -107,13 +108,9 @@ final class RunningVips {
                 LOG.infof("VirtualIP %s on node %s: starting %s", start.name(), node, describe(start.settings()));
                 start(start.settings());
             } else if (action instanceof VipAction.Restart restart) {
-                LOG.infof("VirtualIP %s on node %s: configuration changed (%s); restarting its data plane", restart.name(), node,
-                        restart.changes());
-                RunningVip old = running.remove(restart.name());
-                if (old != null) {
-                    stop(restart.name(), old, false);
-                }
-                start(restart.settings());
+                restart(restart.settings(), restart.changes());
+            } else if (action instanceof VipAction.Retune retune) {
+                retune(retune);
             } else if (action instanceof VipAction.UpdateTargets update) {
                 RunningVip vip = running.get(update.name());
                 if (vip == null) {
@@ -180,6 +177,56 @@ final class RunningVips {
             }
         }
         LOG.infof("node %s: VIPs stopped after %d ms", node, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    }
+
+    /**
+     * A master hands over first, so the change costs no more than a handover; a backup just restarts. Not when the
+     * password changes too: the handover helper would advertise with a password the backups may not use (yet).
+     */
+    private void restart(VipSettings settings, String changes) {
+        String name = settings.name();
+        RunningVip old = running.remove(name);
+        boolean handOver = old != null && Objects.equals(old.settings.password(), settings.password())
+                && state(old) == NodeState.MASTER;
+        LOG.infof("VirtualIP %s on node %s: configuration changed (%s); restarting its data plane%s", name, node, changes,
+                handOver ? " after handing the VIP over to a backup" : "");
+        if (old != null) {
+            stop(name, old, handOver);
+        }
+        start(settings);
+    }
+
+    private void retune(VipAction.Retune retune) {
+        RunningVip vip = running.get(retune.name());
+        if (vip == null) {
+            return;
+        }
+        boolean applied;
+        try {
+            applied = vip.plane.retune(retune.settings());
+        } catch (RuntimeException e) {
+            LOG.warnf("VirtualIP %s on node %s: applying %s in place failed: %s", retune.name(), node, retune.changes(),
+                    e.toString());
+            applied = false;
+        }
+        if (applied) {
+            boolean rotation = !Objects.equals(vip.settings.password(), retune.settings().password());
+            vip.settings = retune.settings();
+            LOG.infof("VirtualIP %s on node %s: configuration changed (%s); %s", retune.name(), node, retune.changes(),
+                    rotation ? "applied in place, ucarp restarts onto the new password (a master last, after a grace)"
+                            : "applied without restarting ucarp");
+        } else {
+            restart(retune.settings(), retune.changes());
+        }
+    }
+
+    private static NodeState state(RunningVip vip) {
+        try {
+            VipReport report = vip.plane.report();
+            return report == null ? NodeState.INIT : report.state();
+        } catch (RuntimeException e) {
+            return NodeState.INIT;
+        }
     }
 
     private void start(VipSettings settings) {

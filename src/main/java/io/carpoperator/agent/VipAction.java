@@ -14,7 +14,10 @@ public sealed interface VipAction {
         }
     }
 
-    /** Settings other than the targets changed: stop this VIP's data plane and start it again (only this VIP). */
+    /**
+     * Settings on ucarp's command line changed: stop this VIP's data plane (handing over first when it is master) and
+     * start it again (only this VIP).
+     */
     record Restart(VipSettings settings, String changes) implements VipAction {
         @Override
         public String name() {
@@ -24,6 +27,19 @@ public sealed interface VipAction {
 
     /** Only peers or heartbeats changed: hand them to the running watchdog, ucarp keeps running. */
     record UpdateTargets(VipSettings settings) implements VipAction {
+        @Override
+        public String name() {
+            return settings.name();
+        }
+    }
+
+    /**
+     * Only settings the running data plane applies in place changed (watchdog, gratuitous ARP, targets, password; see
+     * {@link io.carpoperator.dataplane.VipDataPlane#retune}): ucarp keeps running, except that a password change
+     * restarts it onto the new password (backups at once, a master after a bounded grace). A data plane that cannot
+     * retune is restarted instead.
+     */
+    record Retune(VipSettings settings, String changes) implements VipAction {
         @Override
         public String name() {
             return settings.name();

@@ -5,12 +5,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeSet;
 
 /**
  * Diffs the desired VIPs against the running ones and returns what to do, stops first (a deleted VIP may free the VHID
- * a new one uses), then restarts, target updates and starts. Pure: no clock, no I/O.
+ * a new one uses), then restarts, in-place changes (targets, retunes) and starts. Pure: no clock, no I/O.
  */
 public final class VipSetReconciler {
 
@@ -39,6 +38,8 @@ public final class VipSetReconciler {
                     continue;
                 } else if (current.sameExceptTargets(run.settings())) {
                     actions.add(new VipAction.UpdateTargets(run.settings()));
+                } else if (current.sameUcarpCommandLine(run.settings())) {
+                    actions.add(new VipAction.Retune(run.settings(), changes(current, run.settings())));
                 } else {
                     actions.add(new VipAction.Restart(run.settings(), changes(current, run.settings())));
                 }
@@ -67,7 +68,7 @@ public final class VipSetReconciler {
         if (action instanceof VipAction.Restart) {
             return 1;
         }
-        if (action instanceof VipAction.UpdateTargets) {
+        if (action instanceof VipAction.UpdateTargets || action instanceof VipAction.Retune) {
             return 2;
         }
         if (action instanceof VipAction.Start) {
@@ -78,32 +79,6 @@ public final class VipSetReconciler {
 
     /** Which settings differ, for the log line; the password is named, never shown. */
     static String changes(VipSettings was, VipSettings now) {
-        List<String> changed = new ArrayList<>();
-        diff(changed, "address", was.address() + "/" + was.prefixLength(), now.address() + "/" + now.prefixLength());
-        diff(changed, "interface", was.interfaceName(), now.interfaceName());
-        diff(changed, "source address", was.sourceAddress(), now.sourceAddress());
-        diff(changed, "vhid", was.vhid(), now.vhid());
-        diff(changed, "preempt", was.preempt(), now.preempt());
-        diff(changed, "advbase", was.advbase(), now.advbase());
-        diff(changed, "advskew", was.advskew(), now.advskew());
-        if (!Objects.equals(was.password(), now.password())) {
-            changed.add("password");
-        }
-        diff(changed, "isolation", was.isolationEnabled(), now.isolationEnabled());
-        diff(changed, "isolation hosts", was.isolationHosts(), now.isolationHosts());
-        diff(changed, "probes", new TreeSet<>(was.probes()), new TreeSet<>(now.probes()));
-        diff(changed, "probe interval", was.probeInterval(), now.probeInterval());
-        diff(changed, "hold limit", was.holdLimit(), now.holdLimit());
-        diff(changed, "recover after", was.recoverAfter(), now.recoverAfter());
-        diff(changed, "gratuitous ARP interval", was.gratuitousArpInterval(), now.gratuitousArpInterval());
-        diff(changed, "peers", was.peers(), now.peers());
-        diff(changed, "heartbeats", was.heartbeats(), now.heartbeats());
-        return changed.isEmpty() ? "nothing" : String.join(", ", changed);
-    }
-
-    private static void diff(List<String> changed, String field, Object was, Object now) {
-        if (!Objects.equals(was, now)) {
-            changed.add(field + " " + was + " -> " + now);
-        }
+        return now.changesSince(was);
     }
 }

@@ -49,6 +49,17 @@ final class RecordingDataPlanes implements VipDataPlaneFactory {
             journal.recordVip(node, settings);
         }
 
+        /** A retuned VIP (new watchdog settings, a rotated password) is recorded as it now runs. */
+        @Override
+        public synchronized boolean retune(VipSettings newSettings) {
+            if (!plane.retune(newSettings)) {
+                return false;
+            }
+            settings = newSettings;
+            journal.recordVip(node, settings);
+            return true;
+        }
+
         @Override
         public VipReport report() {
             return plane.report();

@@ -11,6 +11,18 @@ public interface VipDataPlane {
 
     VipReport report();
 
+    /**
+     * Applies settings that leave ucarp's command line as it is ({@link VipSettings#sameUcarpCommandLine}) without a
+     * failover: watchdog limits, probes, probe interval, isolation hosts and on/off, gratuitous ARP interval, targets,
+     * and the password (a password rotation: ucarp restarts onto it, a backup at once, a master after a bounded grace).
+     * Does not block on the grace.
+     *
+     * @return false when this data plane cannot apply them in place; the caller then restarts it with the settings
+     */
+    default boolean retune(VipSettings settings) {
+        return false;
+    }
+
     /** The longest a stop may take when the caller gives no budget: below a pod's 15 s termination grace period. */
     Duration DEFAULT_STOP_BUDGET = Duration.ofSeconds(10);
 

@@ -10,19 +10,14 @@ import io.carpoperator.carp.UcarpEvent;
 import io.carpoperator.carp.UcarpState;
 import io.carpoperator.carp.UcarpSupervisor;
 import io.carpoperator.watchdog.IsolationWatchdog;
-import io.carpoperator.watchdog.ProbeKind;
 import io.carpoperator.watchdog.ProbeRound;
 import io.carpoperator.watchdog.ProbeTarget;
-import io.carpoperator.watchdog.TargetRole;
-import io.carpoperator.watchdog.WatchdogLoop;
-import io.carpoperator.watchdog.WatchdogSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalLong;
@@ -42,6 +37,12 @@ import org.jboss.logging.Logger;
  * <p>Participation is reconciled, not toggled: ucarp should run unless the runner is stopping, the watchdog has
  * withdrawn it, or another node's adverts for this vhid fail authentication while we are not master (someone else
  * uses this vhid with another password or address; we do not fight it). Actions run on the scheduler, one at a time.
+ *
+ * <p>Changes that leave ucarp's command line alone are applied in place ({@link #retune}): the watchdog and the
+ * {@link GratuitousArpRepeater} take new settings; a new password is a rotation ({@link PasswordRotation}): a backup
+ * restarts onto it at once and backs off only one advert period from the old master's adverts
+ * ({@link ForeignAdvertBackOff}); a master keeps the VIP for 3 x advbase + 1 s and then restarts onto it without a
+ * handover, leaving the VIP without a master for about one master-down timer.
  */
 public final class VipRunner implements VipDataPlane {
 
@@ -50,12 +51,12 @@ public final class VipRunner implements VipDataPlane {
     /** Retry after the interface or source address could not be resolved, or the configuration was refused. */
     static final Duration RESOLVE_RETRY = Duration.ofSeconds(10);
     /** After backing off because of foreign adverts, try again this much later. */
-    static final Duration AUTHENTICATION_RETRY = Duration.ofSeconds(30);
-    static final Duration MAX_PROBE_DEADLINE = Duration.ofSeconds(2);
+    static final Duration AUTHENTICATION_RETRY = ForeignAdvertBackOff.NORMAL;
     /** A stop this soon after ucarp exited as master still hands over: the backup may be waiting on its timer. */
     static final Duration RECENT_MASTER = Duration.ofSeconds(10);
 
-    private final VipSettings settings;
+    /** Replaced by {@link #retune}; what ucarp's command line is made of never changes. */
+    private volatile VipSettings settings;
     private final DataPlaneEnvironment env;
     private final Consumer<VipReport> onChange;
     private final UserHooks userHooks;
@@ -66,13 +67,12 @@ public final class VipRunner implements VipDataPlane {
     // resolved configuration; written once by setUp
     private volatile String interfaceName;
     private volatile String sourceAddress;
-    private volatile List<String> isolationHosts = List.of();
-    private volatile List<String> peers;
-    private volatile List<String> heartbeats;
     private UcarpConfig ucarpConfig;
     private UcarpSupervisor supervisor;
-    private WatchdogLoop watchdog;
-    private ScheduledFuture<?> gratuitousArp;
+    private final VipWatchdog watchdog;
+    private final GratuitousArpRepeater gratuitousArp;
+    private final ForeignAdvertBackOff foreignAdverts;
+    private final PasswordRotation passwordRotation;
     private ScheduledFuture<?> retry;
     private boolean ucarpWanted;
 
@@ -82,7 +82,6 @@ public final class VipRunner implements VipDataPlane {
     private boolean joinedSinceStart;
     private String lastUcarpError;
     private String isolationReason;
-    private String authenticationFailure;
     private String failure;
     private boolean stopping;
     private NodeState state = NodeState.INIT;
@@ -98,9 +97,13 @@ public final class VipRunner implements VipDataPlane {
         this.userHooks = userHooks == null ? UserHooks.NONE : userHooks;
         this.label = "vip " + settings.name() + " " + settings.address() + " vhid " + settings.vhid();
         this.addresses = new AddressControl(env.commands());
-        this.peers = settings.peers();
-        this.heartbeats = settings.heartbeats();
         this.since = env.clock().instant();
+        this.gratuitousArp = new GratuitousArpRepeater(label, env.scheduler(), this::isMaster,
+                () -> addresses.sendGratuitousArp(interfaceName, settings.address()));
+        this.foreignAdverts = new ForeignAdvertBackOff(env.scheduler(), env.clock(), settings.advbase(),
+                this::retryAfterForeignAdverts);
+        this.passwordRotation = new PasswordRotation(env.scheduler());
+        this.watchdog = new VipWatchdog(label, settings, env, this::onRound);
     }
 
     /** Resolves what is missing, writes the passfile and hooks, and starts ucarp and the watchdog. */
@@ -137,8 +140,30 @@ public final class VipRunner implements VipDataPlane {
 
     @Override
     public void updateTargets(List<String> newPeers, List<String> newHeartbeats) {
-        peers = List.copyOf(newPeers);
-        heartbeats = List.copyOf(newHeartbeats);
+        watchdog.updateTargets(newPeers, newHeartbeats);
+    }
+
+    @Override
+    public boolean retune(VipSettings next) {
+        VipSettings was;
+        boolean master;
+        synchronized (this) {
+            was = settings;
+            if (!was.sameUcarpCommandLine(next)) {
+                return false;
+            }
+            if (stopping) {
+                return true;
+            }
+            settings = next;
+            master = ucarpState == UcarpState.MASTER;
+        }
+        retuneWatchdog(was, next);
+        gratuitousArp.schedule(next.gratuitousArpInterval());
+        if (!Objects.equals(was.password(), next.password())) {
+            rotatePassword(master, next.advbase());
+        }
+        return true;
     }
 
     @Override
@@ -155,11 +180,11 @@ public final class VipRunner implements VipDataPlane {
             }
             stopping = true;
             cancel(retry);
-            cancel(gratuitousArp);
         }
-        if (watchdog != null) {
-            watchdog.close();
-        }
+        gratuitousArp.cancel();
+        foreignAdverts.cancel();
+        passwordRotation.cancel();
+        watchdog.close();
         String how;
         synchronized (actionLock) {
             UcarpSupervisor s;
@@ -213,8 +238,10 @@ public final class VipRunner implements VipDataPlane {
     // ---- set-up -------------------------------------------------------------------------------------------------
 
     private void setUp() {
+        List<String> isolationHosts;
         try {
             resolve();
+            isolationHosts = isolationHosts(settings);
             createRunDirectory(env.runDir());
             Path passfile = Passfile.write(passfilePath(), settings.password());
             AddressHooks.Scripts hooks = AddressHooks.write(env.runDir());
@@ -248,10 +275,9 @@ public final class VipRunner implements VipDataPlane {
             }
             return;
         }
-        LOG.infof("%s: on %s from %s, isolation hosts %s, peers %s, heartbeats %s", label, interfaceName, sourceAddress,
-                isolationHosts, peers, heartbeats);
-        startWatchdog();
-        startGratuitousArp();
+        watchdog.start(interfaceName, isolationHosts);
+        LOG.infof("%s: on %s from %s, %s", label, interfaceName, sourceAddress, watchdog.describeTargets());
+        gratuitousArp.schedule(settings.gratuitousArpInterval());
         reconcile();
     }
 
@@ -266,15 +292,17 @@ public final class VipRunner implements VipDataPlane {
                     : addresses.addressOn(interfaceName).orElseThrow(() -> new IOException(
                             "interface " + interfaceName + " has no IPv4 address to advertise from"));
         }
-        if (settings.isolationEnabled() && settings.isolationHosts().isEmpty()) {
-            isolationHosts = addresses.defaultGateway(interfaceName).map(List::of).orElseGet(() -> {
+    }
+
+    private List<String> isolationHosts(VipSettings s) throws IOException {
+        if (s.isolationEnabled() && s.isolationHosts().isEmpty()) {
+            return addresses.defaultGateway(interfaceName).map(List::of).orElseGet(() -> {
                 LOG.warnf("%s: no isolation host given and %s has no default gateway: isolation is judged by peers only",
                         label, interfaceName);
                 return List.of();
             });
-        } else {
-            isolationHosts = settings.isolationHosts();
         }
+        return s.isolationHosts();
     }
 
     /**
@@ -331,7 +359,7 @@ public final class VipRunner implements VipDataPlane {
                 boolean want;
                 synchronized (this) {
                     s = supervisor;
-                    want = !stopping && isolationReason == null && authenticationFailure == null;
+                    want = !stopping && isolationReason == null && foreignAdverts.reason() == null;
                 }
                 if (s == null || want == ucarpWanted) {
                     return;
@@ -373,48 +401,35 @@ public final class VipRunner implements VipDataPlane {
 
     // ---- watchdog -----------------------------------------------------------------------------------------------
 
-    private void startWatchdog() {
-        if (!settings.isolationEnabled()) {
+    /**
+     * New watchdog settings keep its state; turning isolation off rejoins a withdrawn node, turning it on starts
+     * probing. Isolation hosts are looked up again only when they changed and the interface is known.
+     */
+    private void retuneWatchdog(VipSettings was, VipSettings next) {
+        List<String> hosts = null;
+        if (interfaceName != null && next.isolationEnabled()
+                && (!was.isolationEnabled() || !was.isolationHosts().equals(next.isolationHosts()))) {
+            try {
+                hosts = isolationHosts(next);
+            } catch (IOException e) {
+                LOG.warnf("%s: cannot look up the default gateway of %s, keeping isolation hosts %s: %s", label,
+                        interfaceName, watchdog.isolationHosts(), e.getMessage());
+            }
+        }
+        if (watchdog.retune(next, hosts)) {
             return;
         }
-        Duration deadline = settings.probeInterval().multipliedBy(2).dividedBy(5);
-        if (deadline.compareTo(MAX_PROBE_DEADLINE) > 0) {
-            deadline = MAX_PROBE_DEADLINE;
-        }
-        WatchdogSettings watchdogSettings = new WatchdogSettings(settings.holdLimit(), settings.recoverAfter(),
-                settings.probeInterval(), deadline);
-        WatchdogLoop loop = new WatchdogLoop(label, watchdogSettings, env.prober(), this::probeTargets, env.scheduler(),
-                env.clock(), this::onRound);
-        synchronized (this) {
-            if (stopping || watchdog != null) {
-                return;
-            }
-            watchdog = loop;
-        }
-        loop.start();
+        transition(() -> {
+            boolean withdrawn = isolationReason != null;
+            isolationReason = null;
+            return withdrawn ? "rejoining CARP: isolation turned off" : reason;
+        });
+        reconcile();
     }
 
-    /** Peers by ICMP and/or ARP as configured, heartbeats by ICMP (another path: ARP would not cross it), isolation hosts like peers. */
+    /** What the watchdog probes now. */
     List<ProbeTarget> probeTargets() {
-        String iface = interfaceName;
-        List<ProbeTarget> targets = new ArrayList<>();
-        addTargets(targets, TargetRole.PEER, peers, iface);
-        addTargets(targets, TargetRole.ISOLATION_HOST, isolationHosts, iface);
-        for (String heartbeat : heartbeats) {
-            targets.add(ProbeTarget.icmp(TargetRole.HEARTBEAT, heartbeat));
-        }
-        return targets;
-    }
-
-    private void addTargets(List<ProbeTarget> targets, TargetRole role, List<String> hosts, String iface) {
-        for (String host : hosts) {
-            if (settings.probes().contains(ProbeKind.ICMP)) {
-                targets.add(ProbeTarget.icmp(role, host));
-            }
-            if (settings.probes().contains(ProbeKind.ARP) && iface != null) {
-                targets.add(ProbeTarget.arp(role, host, iface));
-            }
-        }
+        return watchdog.probeTargets();
     }
 
     private void onRound(ProbeRound round, IsolationWatchdog.Step step) {
@@ -451,31 +466,8 @@ public final class VipRunner implements VipDataPlane {
 
     // ---- gratuitous ARP -----------------------------------------------------------------------------------------
 
-    private void startGratuitousArp() {
-        Duration interval = settings.gratuitousArpInterval();
-        if (interval == null || interval.isZero() || interval.isNegative()) {
-            return;
-        }
-        synchronized (this) {
-            if (stopping || gratuitousArp != null) {
-                return;
-            }
-            gratuitousArp = env.scheduler().scheduleAtFixedRate(this::repeatGratuitousArp, interval.toNanos(),
-                    interval.toNanos(), TimeUnit.NANOSECONDS);
-        }
-    }
-
-    private void repeatGratuitousArp() {
-        synchronized (this) {
-            if (state != NodeState.MASTER || stopping) {
-                return;
-            }
-        }
-        try {
-            addresses.sendGratuitousArp(interfaceName, settings.address());
-        } catch (IOException e) {
-            LOG.warnf("%s: gratuitous ARP failed: %s", label, e.getMessage());
-        }
+    private synchronized boolean isMaster() {
+        return state == NodeState.MASTER && !stopping;
     }
 
     // ---- ucarp events -------------------------------------------------------------------------------------------
@@ -529,27 +521,70 @@ public final class VipRunner implements VipDataPlane {
     private void onForeignAdvert(String message) {
         boolean backOff;
         synchronized (this) {
-            backOff = ucarpState != UcarpState.MASTER && authenticationFailure == null && !stopping;
+            backOff = (ucarpState != UcarpState.MASTER || foreignAdverts.inRotation()) && foreignAdverts.reason() == null
+                    && !stopping;
         }
         if (!backOff) {
             return;
         }
         transition(() -> {
-            authenticationFailure = "another node advertises vhid " + settings.vhid()
-                    + " with a different password or virtual address, not competing with it (retrying in "
-                    + AUTHENTICATION_RETRY.toSeconds() + "s): " + message;
-            return authenticationFailure;
+            String reason = foreignAdverts.begin(settings.vhid(), message);
+            return reason == null ? foreignAdverts.reason() : reason;
         });
         reconcile();
-        synchronized (this) {
-            retry = env.scheduler().schedule(() -> {
-                transition(() -> {
-                    authenticationFailure = null;
-                    return "retrying after foreign adverts";
-                });
-                reconcile();
-            }, AUTHENTICATION_RETRY.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private void retryAfterForeignAdverts() {
+        transition(() -> "retrying after foreign adverts");
+        reconcile();
+    }
+
+    // ---- password rotation --------------------------------------------------------------------------------------
+
+    private void rotatePassword(boolean master, int advbase) {
+        Duration in = passwordRotation.schedule(master, advbase, this::restartOntoNewPassword);
+        if (master) {
+            LOG.infof("%s: password changed; as MASTER restarting ucarp onto it in %d ms, once the backups have switched,"
+                    + " without a handover (old- and new-password nodes cannot hear each other): the VIP is without a"
+                    + " master for about one master-down timer", label, in.toMillis());
+        } else {
+            LOG.infof("%s: password changed; restarting ucarp onto it now, backing off %d s from old-password adverts"
+                    + " for the next %d s", label, ForeignAdvertBackOff.rotationBackOff(advbase).toSeconds(),
+                    PasswordRotation.WINDOW.toSeconds());
         }
+    }
+
+    /** On the scheduler: the passfile gets the new password and a running ucarp starts again to read it. */
+    private void restartOntoNewPassword() {
+        synchronized (actionLock) {
+            UcarpSupervisor s;
+            synchronized (this) {
+                s = supervisor;
+                if (stopping || s == null) {
+                    return; // set-up, still to come, writes the passfile from the new settings
+                }
+            }
+            try {
+                Passfile.write(passfilePath(), settings.password());
+            } catch (IOException | RuntimeException e) {
+                fail("cannot write the new password: " + e.getMessage() + "; ucarp keeps the old one");
+                return;
+            }
+            foreignAdverts.enterRotation(PasswordRotation.WINDOW);
+            // a back-off was against the other side of the old password; before the new ucarp can hear anything
+            foreignAdverts.clear();
+            if (ucarpWanted) {
+                s.stop();
+                ensureAddressRemoved("restarting onto the new password");
+                synchronized (this) {
+                    ucarpState = UcarpState.INIT;
+                    joinedSinceStart = false;
+                }
+                s.start();
+            }
+        }
+        transition(() -> "restarted ucarp onto the new password");
+        reconcile();
     }
 
     private void fail(String message) {
@@ -569,8 +604,11 @@ public final class VipRunner implements VipDataPlane {
         if (isolationReason != null) {
             return NodeState.ISOLATED;
         }
-        if (authenticationFailure != null || failure != null) {
+        if (foreignAdverts.fromForeignNode() || failure != null) {
             return NodeState.FAILED;
+        }
+        if (foreignAdverts.reason() != null) {
+            return NodeState.INIT; // a rotation's back-off from our own old master: expected, not a failure
         }
         return switch (ucarpState) {
             case MASTER -> NodeState.MASTER;

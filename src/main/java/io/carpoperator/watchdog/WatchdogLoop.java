@@ -1,6 +1,7 @@
 package io.carpoperator.watchdog;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
@@ -26,7 +27,7 @@ public final class WatchdogLoop implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(WatchdogLoop.class);
 
     private final String name;
-    private final IsolationWatchdog watchdog;
+    private volatile IsolationWatchdog watchdog;
     private final ProbeRoundRunner roundRunner;
     private final Supplier<List<ProbeTarget>> targets;
     private final ScheduledExecutorService scheduler;
@@ -57,6 +58,24 @@ public final class WatchdogLoop implements AutoCloseable {
         }
         long period = watchdog.settings().probeInterval().toNanos();
         ticks = scheduler.scheduleAtFixedRate(this::tick, 0, period, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * New limits, interval or deadline without losing what the watchdog has seen: the state (say SUSPECT(1)) carries
+     * over and is judged against the new limits from the next round on. A new interval counts from now.
+     */
+    public synchronized void retune(WatchdogSettings settings) {
+        Duration oldInterval = watchdog.settings().probeInterval();
+        watchdog = new IsolationWatchdog(settings);
+        if (ticks != null && !oldInterval.equals(settings.probeInterval())) {
+            ticks.cancel(false);
+            long period = settings.probeInterval().toNanos();
+            ticks = scheduler.scheduleAtFixedRate(this::tick, period, period, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    public WatchdogSettings settings() {
+        return watchdog.settings();
     }
 
     public synchronized WatchdogState state() {

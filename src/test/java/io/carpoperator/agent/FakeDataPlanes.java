@@ -17,6 +17,8 @@ final class FakeDataPlanes implements VipDataPlaneFactory {
     final List<String> calls = new CopyOnWriteArrayList<>();
     private final String ownAddress;
     volatile RuntimeException failNextStart;
+    /** Whether the planes apply a retune in place (the interface's default says no). */
+    volatile boolean retunable = true;
 
     FakeDataPlanes(String ownAddress) {
         this.ownAddress = ownAddress;
@@ -64,6 +66,12 @@ final class FakeDataPlanes implements VipDataPlaneFactory {
             update.add("|");
             update.addAll(heartbeats);
             targetUpdates.add(update);
+        }
+
+        @Override
+        public boolean retune(VipSettings newSettings) {
+            calls.add("retune " + settings.name() + (retunable ? "" : " refused"));
+            return retunable;
         }
 
         @Override

@@ -6,6 +6,8 @@ import io.carpoperator.dataplane.VipDataPlaneFactory;
 import io.carpoperator.dataplane.VipDataPlane;
 import static io.carpoperator.agent.AgentFixtures.NODE;
 import static io.carpoperator.agent.AgentFixtures.resolved;
+import static io.carpoperator.dataplane.VipSettingsFixtures.retuned;
+import static io.carpoperator.dataplane.VipSettingsFixtures.withPassword;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.carpoperator.api.NodeState;
@@ -77,6 +79,56 @@ class RunningVipsTest {
         assertThat(written).isEmpty();
         assertThat(old.stoppedWithHandOver).isFalse();
         assertThat(running.settings()).containsEntry("web", changed);
+    }
+
+    @Test
+    void aRetuneIsAppliedToTheRunningDataPlaneWithoutARestart() {
+        VipSettings first = settings("web", "198.51.100.10/24");
+        running.apply(List.of(new VipAction.Start(first)));
+        VipSettings tuned = retuned(first, first.isolationEnabled(), first.probeInterval(), 5, first.gratuitousArpInterval());
+        running.apply(List.of(new VipAction.Retune(tuned, "hold limit 2 -> 5")));
+
+        assertThat(planes.started).hasSize(1);
+        assertThat(planes.calls).containsExactly("start web", "retune web");
+        assertThat(running.settings()).containsEntry("web", tuned);
+    }
+
+    @Test
+    void aDataPlaneThatCannotRetuneIsRestartedHandingOverWhenMaster() {
+        planes.retunable = false;
+        VipSettings first = settings("web", "198.51.100.10/24");
+        running.apply(List.of(new VipAction.Start(first)));
+        planes.latest("web").become(NodeState.MASTER);
+        VipSettings tuned = retuned(first, first.isolationEnabled(), first.probeInterval(), 5, first.gratuitousArpInterval());
+        running.apply(List.of(new VipAction.Retune(tuned, "hold limit 2 -> 5")));
+
+        assertThat(planes.calls).containsExactly("start web", "retune web refused", "stop web with hand-over", "start web");
+        assertThat(running.settings()).containsEntry("web", tuned);
+    }
+
+    @Test
+    void aRestartedMasterHandsOverFirstAndABackupJustRestarts() {
+        running.apply(List.of(new VipAction.Start(settings("web", "198.51.100.10/24")),
+                new VipAction.Start(settings("db", "198.51.100.20/24"))));
+        planes.latest("web").become(NodeState.MASTER);
+        FakeDataPlanes.FakePlane master = planes.latest("web");
+        FakeDataPlanes.FakePlane backup = planes.latest("db");
+        running.apply(List.of(new VipAction.Restart(settings("web", "198.51.100.11/24"), "address"),
+                new VipAction.Restart(settings("db", "198.51.100.21/24"), "address")));
+
+        assertThat(master.stoppedWithHandOver).isTrue();
+        assertThat(backup.stoppedWithHandOver).isFalse();
+    }
+
+    @Test
+    void aMasterRestartedOntoAnotherPasswordTooDoesNotHandOver() {
+        running.apply(List.of(new VipAction.Start(settings("web", "198.51.100.10/24"))));
+        planes.latest("web").become(NodeState.MASTER);
+        FakeDataPlanes.FakePlane master = planes.latest("web");
+        running.apply(List.of(new VipAction.Restart(withPassword(settings("web", "198.51.100.11/24"), "n3w"),
+                "address, password")));
+
+        assertThat(master.stoppedWithHandOver).as("the helper's password may not be the backups'").isFalse();
     }
 
     @Test

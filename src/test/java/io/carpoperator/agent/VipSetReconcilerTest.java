@@ -12,6 +12,7 @@ import static io.carpoperator.agent.AgentFixtures.vip;
 import static io.carpoperator.agent.AgentFixtures.withEntry;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.carpoperator.api.ProbeType;
 import io.carpoperator.dataplane.NodeStateJournal;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -56,6 +57,8 @@ class VipSetReconcilerTest {
                 running.put(restart.name(), restart.settings());
             } else if (action instanceof VipAction.UpdateTargets update) {
                 running.put(update.name(), update.settings());
+            } else if (action instanceof VipAction.Retune retune) {
+                running.put(retune.name(), retune.settings());
             } else if (action instanceof VipAction.Stop stop) {
                 running.remove(stop.name());
                 if (stop.removeEntry()) {
@@ -115,14 +118,41 @@ class VipSetReconcilerTest {
     }
 
     @Test
-    void aNewPasswordRestartsWithoutShowingIt() {
+    void aNewPasswordIsRotatedInPlaceWithoutShowingIt() {
         apply(plan(vip("web", resolved("198.51.100.10/24", 1, NODE))));
         secrets.put(SECRET, secret(SECRET, KEY, "n3w"));
         assertThat(plan(vip("web", resolved("198.51.100.10/24", 1, NODE)))).singleElement()
-                .isInstanceOfSatisfying(VipAction.Restart.class, restart -> {
-                    assertThat(restart.changes()).isEqualTo("password");
-                    assertThat(restart.settings().password()).isEqualTo("n3w");
+                .isInstanceOfSatisfying(VipAction.Retune.class, retune -> {
+                    assertThat(retune.changes()).isEqualTo("password");
+                    assertThat(retune.settings().password()).isEqualTo("n3w");
                 });
+    }
+
+    @Test
+    void watchdogAndGratuitousArpChangesAreRetunedInPlaceNamingWhatChanged() {
+        apply(plan(vip("web", resolved("198.51.100.10/24", 1, NODE))));
+        var edited = resolved("198.51.100.10/24", 1, NODE);
+        edited.probeIntervalMillis = 500;
+        edited.holdLimit = 3;
+        edited.recoverAfter = 4;
+        edited.gratuitousArpIntervalSeconds = 30;
+        edited.isolationHosts = List.of("198.51.100.1");
+        edited.probes = List.of(ProbeType.ICMP);
+        edited.isolationEnabled = false;
+        assertThat(plan(vip("web", edited))).singleElement().isInstanceOfSatisfying(VipAction.Retune.class,
+                retune -> assertThat(retune.changes()).isEqualTo("isolation true -> false, isolation hosts [] -> [198.51.100.1], "
+                        + "probes [ICMP, ARP] -> [ICMP], probe interval PT1S -> PT0.5S, hold limit 2 -> 3, recover after 2 -> 4, "
+                        + "gratuitous ARP interval PT10S -> PT30S"));
+    }
+
+    @Test
+    void aRetuneTogetherWithACommandLineChangeIsARestart() {
+        apply(plan(vip("web", resolved("198.51.100.10/24", 1, NODE))));
+        var edited = resolved("198.51.100.10/24", 1, NODE);
+        edited.holdLimit = 3;
+        edited.advertisementIntervalSeconds = 2;
+        assertThat(plan(vip("web", edited))).singleElement().isInstanceOfSatisfying(VipAction.Restart.class,
+                restart -> assertThat(restart.changes()).isEqualTo("advbase 1 -> 2, hold limit 2 -> 3"));
     }
 
     @Test

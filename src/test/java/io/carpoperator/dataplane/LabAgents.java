@@ -102,6 +102,19 @@ public final class LabAgents implements AutoCloseable {
         running.clear();
     }
 
+    /** Closes the agents, then the lab; either may be null (its {@code @BeforeAll} failed before it was built). */
+    static void close(LabAgents agents, Lab lab) throws IOException {
+        try {
+            if (agents != null) {
+                agents.close();
+            }
+        } finally {
+            if (lab != null) {
+                lab.close();
+            }
+        }
+    }
+
     @Override
     public void close() throws IOException {
         stopAll();

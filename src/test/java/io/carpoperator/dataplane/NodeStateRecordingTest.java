@@ -174,6 +174,36 @@ class NodeStateRecordingTest {
     }
 
     @Test
+    void aRetunedVipIsRecordedAsItNowRunsAndARefusedRetuneChangesNothing() throws IOException {
+        VipSettings web = NodeStateJournalTest.settings("web", "198.51.100.10");
+        VipSettings rotated = VipSettingsFixtures.withPassword(web, "n3w");
+        VipDataPlane plane = journal().recordingVips((settings, onChange) -> new VipDataPlane() {
+            @Override
+            public void updateTargets(List<String> peers, List<String> heartbeats) {
+            }
+
+            @Override
+            public boolean retune(VipSettings newSettings) {
+                return newSettings.equals(rotated);
+            }
+
+            @Override
+            public VipReport report() {
+                return new VipReport(NodeState.BACKUP, Instant.EPOCH, "fake", null, null, 0);
+            }
+
+            @Override
+            public void stop(boolean handOver, java.time.Duration budget) {
+            }
+        }, "node-a").start(web, report -> { });
+
+        assertThat(plane.retune(VipSettingsFixtures.withPassword(web, "refused"))).isFalse();
+        assertThat(recorded().vips()).extracting(RecordedVip::settings).containsExactly(web);
+        assertThat(plane.retune(rotated)).isTrue();
+        assertThat(recorded().vips()).extracting(RecordedVip::settings).containsExactly(rotated);
+    }
+
+    @Test
     void aHandOverKeepsTheConfigurationBecauseTheVipIsStillWanted() throws IOException {
         VipDataPlane plane = journal().recordingVips(fakePlanes(), "node-a").start(NodeStateJournalTest.settings("web", "198.51.100.10"),
                 report -> { });

@@ -53,15 +53,7 @@ class RollingUpdateLabIT {
 
     @AfterAll
     void removeLab() throws IOException {
-        try {
-            if (agents != null) {
-                agents.close();
-            }
-        } finally {
-            if (lab != null) {
-                lab.close();
-            }
-        }
+        LabAgents.close(agents, lab);
     }
 
     @Test

@@ -1,5 +1,9 @@
 package io.carpoperator.dataplane;
 
+import static io.carpoperator.dataplane.LabObservations.awaitReplies;
+import static io.carpoperator.dataplane.LabObservations.measured;
+import static io.carpoperator.dataplane.LabObservations.outage;
+import static io.carpoperator.dataplane.LabObservations.pause;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -71,15 +75,7 @@ class VipRunnerLabIT {
 
     @AfterAll
     void removeLab() throws IOException {
-        try {
-            if (agents != null) {
-                agents.close();
-            }
-        } finally {
-            if (lab != null) {
-                lab.close();
-            }
-        }
+        LabAgents.close(agents, lab);
     }
 
     /**
@@ -92,29 +88,6 @@ class VipRunnerLabIT {
         RunningVip backup = agents.start(node2, LabAgents.settings("web", vip, vhid, BACKUP_SKEW, preempt, node2, pair));
         backup.awaitState(NodeState.BACKUP, Duration.ofSeconds(5));
         return new RunningVip[] {master, backup};
-    }
-
-    private static void awaitReplies(ClientPinger pinger) {
-        Instant from = Instant.now();
-        await().atMost(Duration.ofSeconds(5)).until(() -> pinger.replyCountSince(from) >= 5);
-    }
-
-    private static Duration outage(ClientPinger pinger, Instant from, Instant to) {
-        OutageReport report = pinger.report();
-        return report.longestGap(from, to).duration();
-    }
-
-    private static void pause(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-    }
-
-    private static void measured(String what, Object value) {
-        System.out.println("MEASURED " + what + ": " + value);
     }
 
     private static String ms(Duration d) {

@@ -1,5 +1,7 @@
 package io.carpoperator.dataplane;
 
+import static io.carpoperator.dataplane.VipSettingsFixtures.retuned;
+import static io.carpoperator.dataplane.VipSettingsFixtures.withPassword;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.carpoperator.api.NodeState;
@@ -403,5 +405,173 @@ class VipRunnerTest {
         assertThat(node.count(runDir.resolve(AddressHooks.DOWN_NAME).toString())).as("a backup holds no address: no down hook")
                 .isZero();
         assertThat(runner.report().reason()).isEqualTo("stopped");
+    }
+
+    // ---- hitless changes ----------------------------------------------------------------------------------------
+
+    private static final VipSettings PLAIN = settings("eth0", false, Duration.ZERO);
+
+    /** A runner whose ucarp is in {@code state} when the password changes to "n3w". */
+    private VipRunner rotatedAs(UcarpState state) {
+        VipRunner runner = start(PLAIN);
+        ucarp().switchTo(state);
+        runner.retune(withPassword(PLAIN, "n3w"));
+        return runner;
+    }
+
+    private String passfile() throws IOException {
+        return Files.readString(runDir.resolve("web-vhid99.pass"));
+    }
+
+    private long ucarps() {
+        return launched.stream().filter(u -> !u.isHelper()).count();
+    }
+
+    private static final UcarpEvent BAD_DIGEST = new UcarpEvent.AuthenticationFailed("Bad digest - md2=[1] md=[2]");
+
+    @Test
+    void newProbeIntervalHoldLimitAndGratuitousArpIntervalApplyWithoutRestartingUcarp() {
+        VipSettings first = settings("eth0", true, Duration.ofSeconds(10));
+        VipRunner runner = start(first);
+        ucarp().switchTo(UcarpState.MASTER);
+        scheduler.advance(Duration.ofSeconds(10));
+        assertThat(node.count("arping -U")).isEqualTo(1);
+
+        assertThat(runner.retune(retuned(first, true, Duration.ofSeconds(2), 3, Duration.ofSeconds(1)))).isTrue();
+        scheduler.advance(Duration.ofSeconds(3));
+        assertThat(node.count("arping -U")).as("every second now").isEqualTo(4);
+
+        unreachable.addAll(List.of("198.51.100.12", "198.51.100.1"));
+        scheduler.advance(Duration.ofSeconds(4));
+        assertThat(runner.report().state()).as("2 rounds at 2 s, hold limit now 3").isEqualTo(NodeState.MASTER);
+        scheduler.advance(Duration.ofSeconds(2));
+        assertThat(runner.report().state()).isEqualTo(NodeState.ISOLATED);
+        assertThat(runner.report().reason()).startsWith("withdrawn: isolated 3/3");
+        assertThat(ucarps()).as("the same ucarp all along, until the watchdog withdrew it").isEqualTo(1);
+    }
+
+    @Test
+    void turningIsolationOffRejoinsAWithdrawnNodeAndTurningItOnStartsProbing() {
+        VipSettings first = settings("eth0", true, Duration.ZERO);
+        VipRunner runner = start(first);
+        ucarp().switchTo(UcarpState.MASTER);
+        unreachable.addAll(List.of("198.51.100.12", "198.51.100.1"));
+        scheduler.advance(INTERVAL.multipliedBy(2));
+        assertThat(runner.report().state()).isEqualTo(NodeState.ISOLATED);
+
+        runner.retune(retuned(first, false, INTERVAL, 2, Duration.ZERO));
+        scheduler.runDueTasks();
+        assertThat(runner.report().reason()).isEqualTo("rejoining CARP: isolation turned off");
+        assertThat(ucarps()).isEqualTo(2);
+        ucarp().switchTo(UcarpState.MASTER);
+        scheduler.advance(INTERVAL.multipliedBy(5));
+        assertThat(runner.report().state()).as("no watchdog any more").isEqualTo(NodeState.MASTER);
+
+        runner.retune(first);
+        scheduler.advance(INTERVAL.multipliedBy(2));
+        assertThat(runner.report().state()).as("probing again").isEqualTo(NodeState.ISOLATED);
+    }
+
+    @Test
+    void aChangeOnUcarpsCommandLineIsRefusedSoTheCallerRestarts() {
+        VipSettings first = settings("eth0", false, Duration.ZERO);
+        VipRunner runner = start(first);
+        VipSettings otherSkew = new VipSettings("web", VIP, 24, "eth0", null, 99, false, 1, 10, "secret", false,
+                first.peers(), first.heartbeats(), List.of(), first.probes(), INTERVAL, 2, 2, Duration.ZERO);
+        assertThat(runner.retune(otherSkew)).isFalse();
+    }
+
+    @Test
+    void aBackupRestartsOntoANewPasswordAtOnceAndBacksOffOneAdvertPeriodFromTheOldMastersAdverts() throws IOException {
+        VipRunner runner = rotatedAs(UcarpState.BACKUP);
+        scheduler.runDueTasks();
+        assertThat(passfile()).isEqualTo("n3w\n");
+        assertThat(launched.get(0).isAlive()).isFalse();
+        assertThat(ucarps()).isEqualTo(2);
+        assertThat(runner.report().reason()).isEqualTo("restarted ucarp onto the new password");
+
+        ucarp().switchTo(UcarpState.BACKUP);
+        ucarp().say(BAD_DIGEST); // the old master, still on the old password
+        scheduler.runDueTasks();
+        assertThat(runner.report().reason()).startsWith("password rotation:").contains("retrying in 1s");
+        assertThat(runner.report().state()).as("expected during a rotation: not a failure").isEqualTo(NodeState.INIT);
+        assertThat(ucarp().isAlive()).isFalse();
+        scheduler.advance(Duration.ofSeconds(1));
+        assertThat(ucarps()).as("back after one advert period, not 30 s").isEqualTo(3);
+
+        scheduler.advance(PasswordRotation.WINDOW);
+        ucarp().switchTo(UcarpState.BACKUP);
+        ucarp().say(BAD_DIGEST);
+        scheduler.runDueTasks();
+        assertThat(runner.report().reason()).as("the rotation is over").contains("retrying in 30s");
+        assertThat(runner.report().state()).isEqualTo(NodeState.FAILED);
+    }
+
+    @Test
+    void aMasterKeepsTheVipForTheGraceThenRestartsOntoTheNewPasswordWithoutAHandover() throws IOException {
+        VipRunner runner = rotatedAs(UcarpState.MASTER);
+        FakeUcarp master = ucarp();
+        scheduler.advance(PasswordRotation.masterGrace(1).minusMillis(1));
+        assertThat(master.isAlive()).isTrue();
+        assertThat(node.vipHeld).isTrue();
+        assertThat(passfile()).as("a handover now would still use the backups' old password").isEqualTo("secret\n");
+
+        scheduler.advance(Duration.ofMillis(1));
+        assertThat(PasswordRotation.masterGrace(1)).isEqualTo(Duration.ofSeconds(4));
+        assertThat(master.isAlive()).isFalse();
+        assertThat(node.vipHeld).isFalse();
+        assertThat(passfile()).isEqualTo("n3w\n");
+        assertThat(launched).as("no helper: old- and new-password nodes cannot hear each other").hasSize(2);
+        assertThat(ucarp().isHelper()).isFalse();
+        assertThat(runner.report().state()).isEqualTo(NodeState.INIT);
+    }
+
+    @Test
+    void aSecondPasswordChangeDuringTheGraceDoesNotExtendIt() throws IOException {
+        VipRunner runner = rotatedAs(UcarpState.MASTER);
+        scheduler.advance(Duration.ofSeconds(3));
+        runner.retune(withPassword(PLAIN, "n3wer"));
+        scheduler.advance(Duration.ofSeconds(1));
+
+        assertThat(ucarps()).isEqualTo(2);
+        assertThat(passfile()).isEqualTo("n3wer\n");
+    }
+
+    @Test
+    void aMasterInRotationYieldsToOldPasswordAdvertsSoALaggingNodeNeverMeetsASecondMaster() {
+        VipRunner runner = rotatedAs(UcarpState.MASTER);
+        scheduler.advance(PasswordRotation.masterGrace(1));
+
+        ucarp().switchTo(UcarpState.MASTER); // a lagging node took the VIP on the old password at the same time
+        ucarp().say(BAD_DIGEST);
+        scheduler.runDueTasks();
+
+        assertThat(ucarp().isAlive()).isFalse();
+        assertThat(node.vipHeld).isFalse();
+        assertThat(runner.report().reason()).startsWith("password rotation:");
+    }
+
+    @Test
+    void aBackupBackingOffFromForeignAdvertsRejoinsAtOnceOnANewPassword() {
+        VipSettings first = settings("eth0", false, Duration.ZERO);
+        VipRunner runner = start(first);
+        ucarp().switchTo(UcarpState.BACKUP);
+        ucarp().say(BAD_DIGEST);
+        scheduler.runDueTasks();
+        assertThat(ucarp().isAlive()).isFalse();
+
+        runner.retune(withPassword(first, "n3w"));
+        scheduler.runDueTasks();
+        assertThat(ucarps()).isEqualTo(2);
+        assertThat(ucarp().isAlive()).isTrue();
+        assertThat(runner.report().state()).isEqualTo(NodeState.INIT);
+    }
+
+    @Test
+    void aStopDuringTheMastersGraceCancelsTheRotation() {
+        VipRunner runner = rotatedAs(UcarpState.MASTER);
+        runner.stop(false);
+        scheduler.advance(Duration.ofSeconds(10));
+        assertThat(ucarps()).isEqualTo(1);
     }
 }

@@ -122,4 +122,36 @@ class WatchdogLoopTest {
         assertThat(steps).hasSize(1);
         assertThat(scheduler.pendingDelays()).isEmpty();
     }
+
+    @Test
+    void retuningKeepsTheSuspicionAndJudgesItAgainstTheNewHoldLimit() {
+        loop.start();
+        scheduler.runDueTasks();
+        unreachable.addAll(List.of("198.51.100.12", "198.51.100.1"));
+        scheduler.advance(INTERVAL);
+        assertThat(loop.state()).isEqualTo(new WatchdogState.Suspect(1));
+
+        loop.retune(new WatchdogSettings(3, 2, INTERVAL, Duration.ofMillis(400)));
+        scheduler.advance(INTERVAL);
+        assertThat(loop.state()).as("2/3: the suspicion carried over").isEqualTo(new WatchdogState.Suspect(2));
+        scheduler.advance(INTERVAL);
+        assertThat(loop.state()).isEqualTo(WatchdogState.ISOLATED);
+        assertThat(actions()).containsOnlyOnce(IsolationWatchdog.Action.WITHDRAW);
+    }
+
+    @Test
+    void aNewProbeIntervalTakesEffectFromNow() {
+        loop.start();
+        scheduler.runDueTasks();
+        scheduler.advance(Duration.ofMillis(500));
+        loop.retune(new WatchdogSettings(2, 2, Duration.ofSeconds(3), Duration.ofMillis(400)));
+
+        scheduler.advance(Duration.ofMillis(2900));
+        assertThat(steps).as("no round at the old 1 s ticks").hasSize(1);
+        scheduler.advance(Duration.ofMillis(100));
+        assertThat(steps).hasSize(2);
+        scheduler.advance(Duration.ofSeconds(3));
+        assertThat(steps).hasSize(3);
+        assertThat(loop.settings().probeInterval()).isEqualTo(Duration.ofSeconds(3));
+    }
 }

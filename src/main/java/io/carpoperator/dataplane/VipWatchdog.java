@@ -1,0 +1,156 @@
+package io.carpoperator.dataplane;
+
+import io.carpoperator.watchdog.ProbeKind;
+import io.carpoperator.watchdog.ProbeTarget;
+import io.carpoperator.watchdog.TargetRole;
+import io.carpoperator.watchdog.WatchdogLoop;
+import io.carpoperator.watchdog.WatchdogSettings;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The isolation watchdog of one VIP: what it probes (peers, heartbeats, isolation hosts) and its loop, which starts
+ * once the interface is known and takes new settings without losing its state. The listener decides what a round
+ * means for ucarp.
+ */
+final class VipWatchdog {
+
+    static final Duration MAX_PROBE_DEADLINE = Duration.ofSeconds(2);
+
+    private final String label;
+    private final DataPlaneEnvironment env;
+    private final WatchdogLoop.Listener listener;
+
+    private volatile VipSettings settings;
+    private volatile String interfaceName;
+    private volatile List<String> peers;
+    private volatile List<String> heartbeats;
+    private volatile List<String> isolationHosts = List.of();
+    // guarded by this
+    private WatchdogLoop loop;
+    private boolean started;
+    private boolean closed;
+
+    VipWatchdog(String label, VipSettings settings, DataPlaneEnvironment env, WatchdogLoop.Listener listener) {
+        this.label = Objects.requireNonNull(label, "label");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.env = Objects.requireNonNull(env, "env");
+        this.listener = Objects.requireNonNull(listener, "listener");
+        this.peers = settings.peers();
+        this.heartbeats = settings.heartbeats();
+    }
+
+    /** A probe deadline of two fifths of the interval, at most {@link #MAX_PROBE_DEADLINE}. */
+    static WatchdogSettings watchdogSettings(VipSettings s) {
+        Duration deadline = s.probeInterval().multipliedBy(2).dividedBy(5);
+        if (deadline.compareTo(MAX_PROBE_DEADLINE) > 0) {
+            deadline = MAX_PROBE_DEADLINE;
+        }
+        return new WatchdogSettings(s.holdLimit(), s.recoverAfter(), s.probeInterval(), deadline);
+    }
+
+    void updateTargets(List<String> newPeers, List<String> newHeartbeats) {
+        peers = List.copyOf(newPeers);
+        heartbeats = List.copyOf(newHeartbeats);
+    }
+
+    /** Starts probing (when isolation is on) once the interface and the isolation hosts are resolved. */
+    void start(String resolvedInterface, List<String> resolvedIsolationHosts) {
+        interfaceName = resolvedInterface;
+        isolationHosts = List.copyOf(resolvedIsolationHosts);
+        synchronized (this) {
+            started = true;
+        }
+        follow(settings);
+    }
+
+    /**
+     * New settings, and the isolation hosts they resolve to (null: unchanged). Before {@link #start} they are only
+     * kept. The loop keeps its state; isolation turned off closes it, turned on starts it.
+     *
+     * @return whether isolation is on now
+     */
+    boolean retune(VipSettings next, List<String> resolvedIsolationHosts) {
+        settings = next;
+        updateTargets(next.peers(), next.heartbeats());
+        if (resolvedIsolationHosts != null) {
+            isolationHosts = List.copyOf(resolvedIsolationHosts);
+        }
+        follow(next);
+        return next.isolationEnabled();
+    }
+
+    /** For good. */
+    void close() {
+        WatchdogLoop closing;
+        synchronized (this) {
+            closed = true;
+            closing = loop;
+            loop = null;
+        }
+        if (closing != null) {
+            closing.close();
+        }
+    }
+
+    /** Brings the loop in line with {@code s}: running with its settings when isolation is on, gone when off. */
+    private void follow(VipSettings s) {
+        WatchdogLoop running;
+        WatchdogLoop created = null;
+        synchronized (this) {
+            if (!started || closed) {
+                return;
+            }
+            running = loop;
+            if (!s.isolationEnabled()) {
+                loop = null;
+            } else if (running == null) {
+                created = new WatchdogLoop(label, watchdogSettings(s), env.prober(), this::probeTargets,
+                        env.scheduler(), env.clock(), listener);
+                loop = created;
+            }
+        }
+        if (created != null) {
+            created.start();
+        } else if (running != null && !s.isolationEnabled()) {
+            running.close();
+        } else if (running != null) {
+            running.retune(watchdogSettings(s));
+        }
+    }
+
+    /** Peers by ICMP and/or ARP as configured, heartbeats by ICMP (another path: ARP would not cross it), isolation hosts like peers. */
+    List<ProbeTarget> probeTargets() {
+        String iface = interfaceName;
+        List<ProbeTarget> targets = new ArrayList<>();
+        addTargets(targets, TargetRole.PEER, peers, iface);
+        addTargets(targets, TargetRole.ISOLATION_HOST, isolationHosts, iface);
+        for (String heartbeat : heartbeats) {
+            targets.add(ProbeTarget.icmp(TargetRole.HEARTBEAT, heartbeat));
+        }
+        return targets;
+    }
+
+    private void addTargets(List<ProbeTarget> targets, TargetRole role, List<String> hosts, String iface) {
+        VipSettings s = settings;
+        for (String host : hosts) {
+            if (s.probes().contains(ProbeKind.ICMP)) {
+                targets.add(ProbeTarget.icmp(role, host));
+            }
+            if (s.probes().contains(ProbeKind.ARP) && iface != null) {
+                targets.add(ProbeTarget.arp(role, host, iface));
+            }
+        }
+    }
+
+    List<String> isolationHosts() {
+        return isolationHosts;
+    }
+
+    /** For the set-up log line. */
+    String describeTargets() {
+        return "isolation hosts " + isolationHosts + ", peers " + peers + ", heartbeats " + heartbeats;
+    }
+}
