@@ -4,6 +4,7 @@ import io.carpoperator.dataplane.AgentMetrics;
 import io.carpoperator.dataplane.DataPlaneEnvironment;
 import io.carpoperator.dataplane.SweptNode;
 import io.carpoperator.dataplane.VipRunnerFactory;
+import io.carpoperator.testing.ConsoleLogging;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -25,6 +26,7 @@ public final class ClusterAgentMain {
     }
 
     public static void main(String[] args) throws Exception {
+        ConsoleLogging.install();
         KubernetesClient client = new KubernetesClientBuilder().withConfig(new ConfigBuilder(Config.empty()).withMasterUrl(args[0])
                 .withTrustCerts(true).withConnectionTimeout(1000).withRequestTimeout(2000).withHttp2Disable(true).build()).build();
         var settings = new AgentSettings(args[1], args[2], AgentFixtures.NAMESPACE, Path.of(args[4]), 0, Duration.ofSeconds(30),
