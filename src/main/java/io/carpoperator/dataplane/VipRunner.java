@@ -229,16 +229,10 @@ public final class VipRunner implements VipDataPlane {
             isolationHosts = isolationHosts(settings);
             createRunDirectory(env.runDir());
             Path passfile = Passfile.write(passfilePath(), settings.password());
-            AddressHooks.Scripts hooks = AddressHooks.write(env.runDir());
-            Path up = hooks.up();
-            Path down = hooks.down();
-            if (!userHooks.isEmpty()) {
-                up = writeChainedHook("up", hooks.up(), userHooks.up());
-                down = writeChainedHook("down", hooks.down(), userHooks.down());
-            }
+            AddressHooks.Scripts hooks = userHooks.chainedTo(AddressHooks.write(env.runDir()), env.runDir(), fileStem());
             UcarpConfig config = UcarpConfig.withPrefixAsXparam(interfaceName, sourceAddress, settings.vhid(), passfile,
                     settings.address(), settings.prefixLength(), settings.advbase(), settings.advskew(),
-                    settings.preempt(), false, up, down);
+                    settings.preempt(), false, hooks.up(), hooks.down());
             UcarpSupervisor created = new UcarpSupervisor(config, env.prefixed(UcarpCommandLine.of(config)),
                     env.launcher(), addresses, env.scheduler(), env.clock(), new SupervisorListener(),
                     firstRestartDelay(settings.advbase()));
@@ -303,27 +297,6 @@ public final class VipRunner implements VipDataPlane {
         if (!Files.isDirectory(dir)) {
             Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }
-    }
-
-    private Path writeChainedHook(String direction, Path ours, Path theirs) throws IOException {
-        Path file = env.runDir().resolve(fileStem() + "-" + direction + ".sh");
-        StringBuilder script = new StringBuilder("#!/bin/sh\n")
-                .append("# carp-operator: our ").append(direction).append(" hook owns the address, then the user's own script runs\n")
-                .append(quote(ours.toString())).append(" \"$1\" \"$2\" \"$3\" || exit $?\n");
-        if (theirs != null) {
-            script.append(quote(theirs.toString())).append(" \"$1\" \"$2\"");
-            if (userHooks.xparam() != null) {
-                script.append(' ').append(quote(userHooks.xparam()));
-            }
-            script.append('\n');
-        }
-        script.append("exit 0\n");
-        GracefulHandover.writeExecutable(file, script.toString());
-        return file;
-    }
-
-    private static String quote(String word) {
-        return "'" + word.replace("'", "'\\''") + "'";
     }
 
     private String fileStem() {
