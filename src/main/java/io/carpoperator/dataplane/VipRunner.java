@@ -204,20 +204,13 @@ public final class VipRunner implements VipDataPlane {
     }
 
     private String handOver(UcarpSupervisor s, OptionalLong pid, long deadline) {
-        GracefulHandover handover = new GracefulHandover(label, ucarpConfig, env, fileStem());
-        GracefulHandover.Outcome outcome = handover.run(pid, deadline);
-        String already = pid.isEmpty() ? " (ucarp had already exited as master)" : "";
-        switch (outcome) {
-            case HANDED_OVER:
-                s.kill();
-                return "stopped after handing the VIP over to a backup" + already;
-            case FROZEN_WITHOUT_TAKEOVER:
-                s.kill();
-                return "stopped; no backup took the VIP over" + already;
-            default:
-                s.stop();
-                return "stopped without a fast handover (a backup takes over after its master-down timer)" + already;
+        GracefulHandover.Outcome outcome = new GracefulHandover(label, ucarpConfig, env, fileStem()).run(pid, deadline);
+        if (outcome.frozeMaster()) {
+            s.kill();
+        } else {
+            s.stop();
         }
+        return outcome.stopped() + (pid.isEmpty() ? " (ucarp had already exited as master)" : "");
     }
 
     // ---- set-up -------------------------------------------------------------------------------------------------
