@@ -148,7 +148,10 @@ public final class VipRunner implements VipDataPlane {
             settings = next;
             master = participation.ucarpMaster();
         }
-        retuneWatchdog(was, next);
+        if (!watchdog.retune(was, next, interfaceName)) { // isolation is off: a withdrawn node rejoins
+            apply(Participation::isolationTurnedOff);
+            reconcile();
+        }
         gratuitousArp.schedule(next.gratuitousArpInterval());
         if (!Objects.equals(was.password(), next.password())) {
             rotatePassword(master, next.advbase());
@@ -219,7 +222,7 @@ public final class VipRunner implements VipDataPlane {
         List<String> isolationHosts;
         try {
             resolve();
-            isolationHosts = isolationHosts(settings);
+            isolationHosts = watchdog.isolationHostsFor(settings, interfaceName);
             createRunDirectory(env.runDir());
             Path passfile = Passfile.write(passfilePath(), settings.password());
             AddressHooks.Scripts hooks = userHooks.chainedTo(AddressHooks.write(env.runDir()), env.runDir(), fileStem());
@@ -264,17 +267,6 @@ public final class VipRunner implements VipDataPlane {
                     : addresses.addressOn(interfaceName).orElseThrow(() -> new IOException(
                             "interface " + interfaceName + " has no IPv4 address to advertise from"));
         }
-    }
-
-    private List<String> isolationHosts(VipSettings s) throws IOException {
-        if (s.isolationEnabled() && s.isolationHosts().isEmpty()) {
-            return addresses.defaultGateway(interfaceName).map(List::of).orElseGet(() -> {
-                LOG.warnf("%s: no isolation host given and %s has no default gateway: isolation is judged by peers only",
-                        label, interfaceName);
-                return List.of();
-            });
-        }
-        return s.isolationHosts();
     }
 
     /**
@@ -351,28 +343,6 @@ public final class VipRunner implements VipDataPlane {
     }
 
     // ---- watchdog -----------------------------------------------------------------------------------------------
-
-    /**
-     * New watchdog settings keep its state; turning isolation off rejoins a withdrawn node, turning it on starts
-     * probing. Isolation hosts are looked up again only when they changed and the interface is known.
-     */
-    private void retuneWatchdog(VipSettings was, VipSettings next) {
-        List<String> hosts = null;
-        if (interfaceName != null && next.isolationEnabled()
-                && (!was.isolationEnabled() || !was.isolationHosts().equals(next.isolationHosts()))) {
-            try {
-                hosts = isolationHosts(next);
-            } catch (IOException e) {
-                LOG.warnf("%s: cannot look up the default gateway of %s, keeping isolation hosts %s: %s", label,
-                        interfaceName, watchdog.isolationHosts(), e.getMessage());
-            }
-        }
-        if (watchdog.retune(next, hosts)) {
-            return;
-        }
-        apply(Participation::isolationTurnedOff);
-        reconcile();
-    }
 
     /** What the watchdog probes now. */
     List<ProbeTarget> probeTargets() {
