@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * within about a second of the old-password adverts stopping, and a restarted BACKUP always hears the next old advert
  * (every advbase) before its master-down timer (3 x advbase) could make it MASTER.
  */
-final class ForeignAdvertBackOff {
+final class ForeignAdvertBackOff implements Participation.BackOff {
 
     /** Outside a rotation: someone else uses this vhid; try again this much later. */
     static final Duration NORMAL = Duration.ofSeconds(30);
@@ -48,17 +48,18 @@ final class ForeignAdvertBackOff {
         return Duration.ofSeconds(Math.max(1, advbase));
     }
 
-    /** Why ucarp is not running now, or null when not backing off. */
-    synchronized String reason() {
+    @Override
+    public synchronized String reason() {
         return reason;
     }
 
-    /** Backing off from another node's adverts; not the expected back-off from our own old master in a rotation. */
-    synchronized boolean fromForeignNode() {
+    @Override
+    public synchronized boolean fromForeignNode() {
         return reason != null && !duringRotation;
     }
 
-    synchronized boolean inRotation() {
+    @Override
+    public synchronized boolean inRotation() {
         return clock.instant().isBefore(rotationUntil);
     }
 

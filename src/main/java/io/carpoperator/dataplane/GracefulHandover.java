@@ -56,11 +56,27 @@ final class GracefulHandover {
     /** How the handover ended. */
     enum Outcome {
         /** A backup took over while the address was still here; the real master is frozen and must be killed. */
-        HANDED_OVER,
+        HANDED_OVER("stopped after handing the VIP over to a backup"),
         /** The helper froze the real master but no backup answered in time; kill it and remove the address. */
-        FROZEN_WITHOUT_TAKEOVER,
+        FROZEN_WITHOUT_TAKEOVER("stopped; no backup took the VIP over"),
         /** The helper never fired (or could not start); the real master runs untouched: stop it the plain way. */
-        NOT_FIRED
+        NOT_FIRED("stopped without a fast handover (a backup takes over after its master-down timer)");
+
+        private final String stopped;
+
+        Outcome(String stopped) {
+            this.stopped = stopped;
+        }
+
+        /** The real master is frozen: only a kill ends it. */
+        boolean frozeMaster() {
+            return this != NOT_FIRED;
+        }
+
+        /** How the stop went, for its log line and report. */
+        String stopped() {
+            return stopped;
+        }
     }
 
     private final String label;

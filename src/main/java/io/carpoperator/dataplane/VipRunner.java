@@ -7,7 +7,6 @@ import io.carpoperator.carp.Passfile;
 import io.carpoperator.carp.UcarpCommandLine;
 import io.carpoperator.carp.UcarpConfig;
 import io.carpoperator.carp.UcarpEvent;
-import io.carpoperator.carp.UcarpState;
 import io.carpoperator.carp.UcarpSupervisor;
 import io.carpoperator.watchdog.IsolationWatchdog;
 import io.carpoperator.watchdog.ProbeRound;
@@ -17,14 +16,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import org.jboss.logging.Logger;
@@ -34,9 +32,10 @@ import org.jboss.logging.Logger;
  * master, and a graceful handover on shutdown. Every state change is logged in one line with its cause
  * ("vip web 198.51.100.10 vhid 99: BACKUP -> MASTER: ucarp switched to MASTER") and reported.
  *
- * <p>Participation is reconciled, not toggled: ucarp should run unless the runner is stopping, the watchdog has
- * withdrawn it, or another node's adverts for this vhid fail authentication while we are not master (someone else
- * uses this vhid with another password or address; we do not fight it). Actions run on the scheduler, one at a time.
+ * <p>What the node is doing and whether ucarp should run is decided by {@link Participation} (pure); this class carries
+ * out its steps. ucarp runs unless the runner is stopping, the watchdog has withdrawn it, or another node's adverts for
+ * this vhid fail authentication while we are not master (someone else uses this vhid with another password or address;
+ * we do not fight it). Actions run on the scheduler, one at a time.
  *
  * <p>Changes that leave ucarp's command line alone are applied in place ({@link #retune}): the watchdog and the
  * {@link GratuitousArpRepeater} take new settings; a new password is a rotation ({@link PasswordRotation}): a backup
@@ -76,17 +75,8 @@ public final class VipRunner implements VipDataPlane {
     private ScheduledFuture<?> retry;
     private boolean ucarpWanted;
 
-    // what the node is doing, guarded by this
-    private UcarpState ucarpState = UcarpState.INIT;
-    private Instant lostMastershipAt;
-    private boolean joinedSinceStart;
-    private String lastUcarpError;
-    private String isolationReason;
-    private String failure;
-    private boolean stopping;
-    private NodeState state = NodeState.INIT;
-    private Instant since;
-    private String reason = "starting";
+    // guarded by this
+    private final Participation participation;
     private ProbeRound lastRound;
     private String lastProbeOutcome = "";
 
@@ -97,12 +87,12 @@ public final class VipRunner implements VipDataPlane {
         this.userHooks = userHooks == null ? UserHooks.NONE : userHooks;
         this.label = "vip " + settings.name() + " " + settings.address() + " vhid " + settings.vhid();
         this.addresses = new AddressControl(env.commands());
-        this.since = env.clock().instant();
         this.gratuitousArp = new GratuitousArpRepeater(label, env.scheduler(), this::isMaster,
                 () -> addresses.sendGratuitousArp(interfaceName, settings.address()));
         this.foreignAdverts = new ForeignAdvertBackOff(env.scheduler(), env.clock(), settings.advbase(),
                 this::retryAfterForeignAdverts);
         this.passwordRotation = new PasswordRotation(env.scheduler());
+        this.participation = new Participation(env.clock(), foreignAdverts);
         this.watchdog = new VipWatchdog(label, settings, env, this::onRound);
     }
 
@@ -152,13 +142,16 @@ public final class VipRunner implements VipDataPlane {
             if (!was.sameUcarpCommandLine(next)) {
                 return false;
             }
-            if (stopping) {
+            if (participation.isStopping()) {
                 return true;
             }
             settings = next;
-            master = ucarpState == UcarpState.MASTER;
+            master = participation.ucarpMaster();
         }
-        retuneWatchdog(was, next);
+        if (!watchdog.retune(was, next, interfaceName)) { // isolation is off: a withdrawn node rejoins
+            apply(Participation::isolationTurnedOff);
+            reconcile();
+        }
         gratuitousArp.schedule(next.gratuitousArpInterval());
         if (!Objects.equals(was.password(), next.password())) {
             rotatePassword(master, next.advbase());
@@ -168,17 +161,16 @@ public final class VipRunner implements VipDataPlane {
 
     @Override
     public synchronized VipReport report() {
-        return new VipReport(state, since, reason, sourceAddress, lastRound, supervisor == null ? 0 : supervisor.restarts());
+        return new VipReport(participation.state(), participation.since(), participation.reason(), sourceAddress, lastRound, supervisor == null ? 0 : supervisor.restarts());
     }
 
     @Override
     public void stop(boolean handOver, Duration budget) {
         long deadline = System.nanoTime() + budget.toNanos();
         synchronized (this) {
-            if (stopping) {
+            if (!participation.stopping()) {
                 return;
             }
-            stopping = true;
             cancel(retry);
         }
         gratuitousArp.cancel();
@@ -192,9 +184,8 @@ public final class VipRunner implements VipDataPlane {
             boolean exitedAsMaster;
             synchronized (this) {
                 s = supervisor;
-                master = ucarpState == UcarpState.MASTER;
-                exitedAsMaster = lostMastershipAt != null
-                        && Duration.between(lostMastershipAt, env.clock().instant()).compareTo(RECENT_MASTER) < 0;
+                master = participation.ucarpMaster();
+                exitedAsMaster = participation.exitedAsMasterWithin(RECENT_MASTER);
             }
             how = "stopped";
             if (s != null) {
@@ -210,29 +201,19 @@ public final class VipRunner implements VipDataPlane {
         }
         GracefulHandover.deleteQuietly(passfilePath());
         String outcome = how;
-        transition(() -> {
-            ucarpState = UcarpState.INIT;
-            return outcome;
-        });
+        apply(p -> p.stopped(outcome));
         env.metrics().remove(settings.name());
         LOG.infof("%s: %s", label, outcome);
     }
 
     private String handOver(UcarpSupervisor s, OptionalLong pid, long deadline) {
-        GracefulHandover handover = new GracefulHandover(label, ucarpConfig, env, fileStem());
-        GracefulHandover.Outcome outcome = handover.run(pid, deadline);
-        String already = pid.isEmpty() ? " (ucarp had already exited as master)" : "";
-        switch (outcome) {
-            case HANDED_OVER:
-                s.kill();
-                return "stopped after handing the VIP over to a backup" + already;
-            case FROZEN_WITHOUT_TAKEOVER:
-                s.kill();
-                return "stopped; no backup took the VIP over" + already;
-            default:
-                s.stop();
-                return "stopped without a fast handover (a backup takes over after its master-down timer)" + already;
+        GracefulHandover.Outcome outcome = new GracefulHandover(label, ucarpConfig, env, fileStem()).run(pid, deadline);
+        if (outcome.frozeMaster()) {
+            s.kill();
+        } else {
+            s.stop();
         }
+        return outcome.stopped() + (pid.isEmpty() ? " (ucarp had already exited as master)" : "");
     }
 
     // ---- set-up -------------------------------------------------------------------------------------------------
@@ -241,35 +222,29 @@ public final class VipRunner implements VipDataPlane {
         List<String> isolationHosts;
         try {
             resolve();
-            isolationHosts = isolationHosts(settings);
+            isolationHosts = watchdog.isolationHostsFor(settings, interfaceName);
             createRunDirectory(env.runDir());
             Path passfile = Passfile.write(passfilePath(), settings.password());
-            AddressHooks.Scripts hooks = AddressHooks.write(env.runDir());
-            Path up = hooks.up();
-            Path down = hooks.down();
-            if (!userHooks.isEmpty()) {
-                up = writeChainedHook("up", hooks.up(), userHooks.up());
-                down = writeChainedHook("down", hooks.down(), userHooks.down());
-            }
+            AddressHooks.Scripts hooks = userHooks.chainedTo(AddressHooks.write(env.runDir()), env.runDir(), fileStem());
             UcarpConfig config = UcarpConfig.withPrefixAsXparam(interfaceName, sourceAddress, settings.vhid(), passfile,
                     settings.address(), settings.prefixLength(), settings.advbase(), settings.advskew(),
-                    settings.preempt(), false, up, down);
+                    settings.preempt(), false, hooks.up(), hooks.down());
             UcarpSupervisor created = new UcarpSupervisor(config, env.prefixed(UcarpCommandLine.of(config)),
                     env.launcher(), addresses, env.scheduler(), env.clock(), new SupervisorListener(),
                     firstRestartDelay(settings.advbase()));
             synchronized (this) {
-                if (stopping) {
+                if (participation.isStopping()) {
                     return;
                 }
                 ucarpConfig = config;
                 supervisor = created;
-                failure = null;
+                participation.configured();
             }
         } catch (IOException | RuntimeException e) {
             String why = e instanceof java.nio.file.FileSystemException || e.getMessage() == null ? e.toString() : e.getMessage();
             fail("cannot configure ucarp: " + why + "; retrying in " + RESOLVE_RETRY.toSeconds() + "s");
             synchronized (this) {
-                if (!stopping) {
+                if (!participation.isStopping()) {
                     retry = env.scheduler().schedule(this::setUp, RESOLVE_RETRY.toNanos(), TimeUnit.NANOSECONDS);
                 }
             }
@@ -294,17 +269,6 @@ public final class VipRunner implements VipDataPlane {
         }
     }
 
-    private List<String> isolationHosts(VipSettings s) throws IOException {
-        if (s.isolationEnabled() && s.isolationHosts().isEmpty()) {
-            return addresses.defaultGateway(interfaceName).map(List::of).orElseGet(() -> {
-                LOG.warnf("%s: no isolation host given and %s has no default gateway: isolation is judged by peers only",
-                        label, interfaceName);
-                return List.of();
-            });
-        }
-        return s.isolationHosts();
-    }
-
     /**
      * A crashed ucarp restarts as BACKUP with a fresh master-down timer and would race the backups that are still
      * waiting on theirs (ucarp checks its timer only every advert period), sometimes taking the VIP back. Waiting
@@ -318,27 +282,6 @@ public final class VipRunner implements VipDataPlane {
         if (!Files.isDirectory(dir)) {
             Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }
-    }
-
-    private Path writeChainedHook(String direction, Path ours, Path theirs) throws IOException {
-        Path file = env.runDir().resolve(fileStem() + "-" + direction + ".sh");
-        StringBuilder script = new StringBuilder("#!/bin/sh\n")
-                .append("# carp-operator: our ").append(direction).append(" hook owns the address, then the user's own script runs\n")
-                .append(quote(ours.toString())).append(" \"$1\" \"$2\" \"$3\" || exit $?\n");
-        if (theirs != null) {
-            script.append(quote(theirs.toString())).append(" \"$1\" \"$2\"");
-            if (userHooks.xparam() != null) {
-                script.append(' ').append(quote(userHooks.xparam()));
-            }
-            script.append('\n');
-        }
-        script.append("exit 0\n");
-        GracefulHandover.writeExecutable(file, script.toString());
-        return file;
-    }
-
-    private static String quote(String word) {
-        return "'" + word.replace("'", "'\\''") + "'";
     }
 
     private String fileStem() {
@@ -359,7 +302,7 @@ public final class VipRunner implements VipDataPlane {
                 boolean want;
                 synchronized (this) {
                     s = supervisor;
-                    want = !stopping && isolationReason == null && foreignAdverts.reason() == null;
+                    want = participation.wantsUcarp();
                 }
                 if (s == null || want == ucarpWanted) {
                     return;
@@ -367,14 +310,14 @@ public final class VipRunner implements VipDataPlane {
                 ucarpWanted = want;
                 if (want) {
                     synchronized (this) {
-                        joinedSinceStart = false;
+                        participation.ucarpStarting();
                     }
                     s.start();
                 } else {
                     s.stop();
                     ensureAddressRemoved("not taking part");
                     synchronized (this) {
-                        ucarpState = UcarpState.INIT;
+                        participation.ucarpStopped();
                     }
                 }
             }
@@ -401,32 +344,6 @@ public final class VipRunner implements VipDataPlane {
 
     // ---- watchdog -----------------------------------------------------------------------------------------------
 
-    /**
-     * New watchdog settings keep its state; turning isolation off rejoins a withdrawn node, turning it on starts
-     * probing. Isolation hosts are looked up again only when they changed and the interface is known.
-     */
-    private void retuneWatchdog(VipSettings was, VipSettings next) {
-        List<String> hosts = null;
-        if (interfaceName != null && next.isolationEnabled()
-                && (!was.isolationEnabled() || !was.isolationHosts().equals(next.isolationHosts()))) {
-            try {
-                hosts = isolationHosts(next);
-            } catch (IOException e) {
-                LOG.warnf("%s: cannot look up the default gateway of %s, keeping isolation hosts %s: %s", label,
-                        interfaceName, watchdog.isolationHosts(), e.getMessage());
-            }
-        }
-        if (watchdog.retune(next, hosts)) {
-            return;
-        }
-        transition(() -> {
-            boolean withdrawn = isolationReason != null;
-            isolationReason = null;
-            return withdrawn ? "rejoining CARP: isolation turned off" : reason;
-        });
-        reconcile();
-    }
-
     /** What the watchdog probes now. */
     List<ProbeTarget> probeTargets() {
         return watchdog.probeTargets();
@@ -443,17 +360,11 @@ public final class VipRunner implements VipDataPlane {
         }
         switch (step.action()) {
             case WITHDRAW -> {
-                transition(() -> {
-                    isolationReason = "withdrawn: " + step.reason();
-                    return isolationReason;
-                });
+                apply(p -> p.withdrawn(step.reason()));
                 reconcile();
             }
             case REJOIN -> {
-                transition(() -> {
-                    isolationReason = null;
-                    return "rejoining CARP: " + step.reason();
-                });
+                apply(p -> p.rejoined(step.reason()));
                 reconcile();
             }
             default -> {
@@ -467,7 +378,7 @@ public final class VipRunner implements VipDataPlane {
     // ---- gratuitous ARP -----------------------------------------------------------------------------------------
 
     private synchronized boolean isMaster() {
-        return state == NodeState.MASTER && !stopping;
+        return participation.isMaster();
     }
 
     // ---- ucarp events -------------------------------------------------------------------------------------------
@@ -476,23 +387,16 @@ public final class VipRunner implements VipDataPlane {
         @Override
         public void onEvent(UcarpEvent event) {
             if (event instanceof UcarpEvent.StateChanged changed) {
-                transition(() -> {
-                    ucarpState = changed.state();
-                    if (changed.state() != UcarpState.INIT) {
-                        joinedSinceStart = true;
-                        failure = null;
-                    }
-                    return "ucarp switched to " + changed.state();
-                });
+                apply(p -> p.ucarpSwitched(changed.state()));
             } else if (event instanceof UcarpEvent.AuthenticationFailed failed) {
                 onForeignAdvert(failed.message());
             } else if (event instanceof UcarpEvent.Exiting exiting) {
                 synchronized (VipRunner.this) {
-                    lastUcarpError = "ucarp is exiting: " + exiting.reason();
+                    participation.ucarpSaid("ucarp is exiting: " + exiting.reason());
                 }
             } else if (event instanceof UcarpEvent.Other other && other.isError()) {
                 synchronized (VipRunner.this) {
-                    lastUcarpError = other.message();
+                    participation.ucarpSaid(other.message());
                 }
             }
         }
@@ -500,42 +404,28 @@ public final class VipRunner implements VipDataPlane {
         @Override
         public void onCrash(int exitCode, Duration restartIn) {
             env.metrics().ucarpRestarts(settings.name(), supervisor.restarts() + 1);
-            transition(() -> {
-                if (ucarpState == UcarpState.MASTER) {
-                    lostMastershipAt = env.clock().instant();
-                }
-                ucarpState = UcarpState.INIT;
-                String what = exitCode < 0 ? "ucarp could not be started" : "ucarp exited with code " + exitCode;
-                String detail = lastUcarpError == null ? "" : " (" + lastUcarpError + ")";
-                String message = what + detail + ", restarting in " + restartIn.toMillis() + "ms";
-                if (!joinedSinceStart) {
-                    failure = message;
-                }
-                joinedSinceStart = false;
-                lastUcarpError = null;
-                return message;
-            });
+            apply(p -> p.ucarpCrashed(exitCode, restartIn));
         }
     }
 
     private void onForeignAdvert(String message) {
         boolean backOff;
         synchronized (this) {
-            backOff = (ucarpState != UcarpState.MASTER || foreignAdverts.inRotation()) && foreignAdverts.reason() == null
-                    && !stopping;
+            backOff = participation.backsOffFromForeignAdvert();
         }
         if (!backOff) {
             return;
         }
-        transition(() -> {
-            String reason = foreignAdverts.begin(settings.vhid(), message);
-            return reason == null ? foreignAdverts.reason() : reason;
+        // begun under this monitor, as the step that reports it: no other step sees the back-off without its reason
+        apply(p -> {
+            String began = foreignAdverts.begin(settings.vhid(), message);
+            return p.noted(began == null ? foreignAdverts.reason() : began);
         });
         reconcile();
     }
 
     private void retryAfterForeignAdverts() {
-        transition(() -> "retrying after foreign adverts");
+        apply(p -> p.noted("retrying after foreign adverts"));
         reconcile();
     }
 
@@ -560,7 +450,7 @@ public final class VipRunner implements VipDataPlane {
             UcarpSupervisor s;
             synchronized (this) {
                 s = supervisor;
-                if (stopping || s == null) {
+                if (participation.isStopping() || s == null) {
                     return; // set-up, still to come, writes the passfile from the new settings
                 }
             }
@@ -577,70 +467,38 @@ public final class VipRunner implements VipDataPlane {
                 s.stop();
                 ensureAddressRemoved("restarting onto the new password");
                 synchronized (this) {
-                    ucarpState = UcarpState.INIT;
-                    joinedSinceStart = false;
+                    participation.ucarpStopped();
+                    participation.ucarpStarting();
                 }
                 s.start();
             }
         }
-        transition(() -> "restarted ucarp onto the new password");
+        apply(p -> p.noted("restarted ucarp onto the new password"));
         reconcile();
     }
 
     private void fail(String message) {
-        transition(() -> {
-            failure = message;
-            return message;
-        });
+        apply(p -> p.failed(message));
     }
 
     // ---- state and reports --------------------------------------------------------------------------------------
 
-    /** What the node is doing, derived from the facts; the one place that decides the reported state. */
-    private NodeState derive() {
-        if (stopping) {
-            return NodeState.INIT;
-        }
-        if (isolationReason != null) {
-            return NodeState.ISOLATED;
-        }
-        if (foreignAdverts.fromForeignNode() || failure != null) {
-            return NodeState.FAILED;
-        }
-        if (foreignAdverts.reason() != null) {
-            return NodeState.INIT; // a rotation's back-off from our own old master: expected, not a failure
-        }
-        return switch (ucarpState) {
-            case MASTER -> NodeState.MASTER;
-            case BACKUP -> NodeState.BACKUP;
-            default -> NodeState.INIT;
-        };
-    }
-
-    /** Applies a change of facts; when the derived state changes, logs one line, counts it and reports. */
-    private void transition(Supplier<String> change) {
-        VipReport changed = null;
-        NodeState from;
-        NodeState to;
-        String why;
+    /** Applies one event of {@link Participation}; a step that changes the state is logged and counted, and reported. */
+    private void apply(Function<Participation, Participation.Step> event) {
+        Participation.Step step;
+        VipReport changed;
         synchronized (this) {
-            why = change.get();
-            from = state;
-            to = derive();
-            if (to != from || ((to == NodeState.FAILED || stopping) && !why.equals(reason))) {
-                state = to;
-                since = env.clock().instant();
-                reason = why;
-                changed = report();
-            }
+            step = event.apply(participation);
+            changed = step.report() ? report() : null;
         }
-        if (changed != null) {
-            if (to != from) {
-                LOG.infof("%s: %s -> %s: %s", label, from, to, why);
-                env.metrics().stateChanged(settings.name(), settings.address(), to);
-            }
-            publish(changed);
+        if (changed == null) {
+            return;
         }
+        if (step.changed()) {
+            LOG.infof("%s: %s -> %s: %s", label, step.from(), step.to(), step.reason());
+            env.metrics().stateChanged(settings.name(), settings.address(), step.to());
+        }
+        publish(changed);
     }
 
     private void publish(VipReport report) {

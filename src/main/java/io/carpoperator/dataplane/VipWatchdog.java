@@ -1,27 +1,34 @@
 package io.carpoperator.dataplane;
 
+import io.carpoperator.carp.AddressControl;
 import io.carpoperator.watchdog.ProbeKind;
 import io.carpoperator.watchdog.ProbeTarget;
 import io.carpoperator.watchdog.TargetRole;
 import io.carpoperator.watchdog.WatchdogLoop;
 import io.carpoperator.watchdog.WatchdogSettings;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
+import org.jboss.logging.Logger;
+
 /**
- * The isolation watchdog of one VIP: what it probes (peers, heartbeats, isolation hosts) and its loop, which starts
- * once the interface is known and takes new settings without losing its state. The listener decides what a round
- * means for ucarp.
+ * The isolation watchdog of one VIP: what it probes (peers, heartbeats, isolation hosts: given, or the interface's
+ * default gateway) and its loop, which starts once the interface is known and takes new settings without losing its
+ * state. The listener decides what a round means for ucarp.
  */
 final class VipWatchdog {
+
+    private static final Logger LOG = Logger.getLogger(VipWatchdog.class);
 
     static final Duration MAX_PROBE_DEADLINE = Duration.ofSeconds(2);
 
     private final String label;
     private final DataPlaneEnvironment env;
     private final WatchdogLoop.Listener listener;
+    private final AddressControl addresses;
 
     private volatile VipSettings settings;
     private volatile String interfaceName;
@@ -38,6 +45,7 @@ final class VipWatchdog {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.env = Objects.requireNonNull(env, "env");
         this.listener = Objects.requireNonNull(listener, "listener");
+        this.addresses = new AddressControl(env.commands());
         this.peers = settings.peers();
         this.heartbeats = settings.heartbeats();
     }
@@ -64,6 +72,38 @@ final class VipWatchdog {
             started = true;
         }
         follow(settings);
+    }
+
+    /** The isolation hosts {@code s} asks for: as given, or when none are given, the default gateway of {@code iface}. */
+    List<String> isolationHostsFor(VipSettings s, String iface) throws IOException {
+        if (s.isolationEnabled() && s.isolationHosts().isEmpty()) {
+            return addresses.defaultGateway(iface).map(List::of).orElseGet(() -> {
+                LOG.warnf("%s: no isolation host given and %s has no default gateway: isolation is judged by peers only",
+                        label, iface);
+                return List.of();
+            });
+        }
+        return s.isolationHosts();
+    }
+
+    /**
+     * New settings; isolation hosts are looked up again only when they changed and {@code iface} is known (null: not
+     * yet resolved). A failed look-up keeps the hosts probed now.
+     *
+     * @return whether isolation is on now
+     */
+    boolean retune(VipSettings was, VipSettings next, String iface) {
+        List<String> hosts = null;
+        if (iface != null && next.isolationEnabled()
+                && (!was.isolationEnabled() || !was.isolationHosts().equals(next.isolationHosts()))) {
+            try {
+                hosts = isolationHostsFor(next, iface);
+            } catch (IOException e) {
+                LOG.warnf("%s: cannot look up the default gateway of %s, keeping isolation hosts %s: %s", label,
+                        iface, isolationHosts, e.getMessage());
+            }
+        }
+        return retune(next, hosts);
     }
 
     /**
@@ -143,10 +183,6 @@ final class VipWatchdog {
                 targets.add(ProbeTarget.arp(role, host, iface));
             }
         }
-    }
-
-    List<String> isolationHosts() {
-        return isolationHosts;
     }
 
     /** For the set-up log line. */
