@@ -28,6 +28,8 @@ import org.jboss.logging.Logger;
  */
 public final class ClusterAgent implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ClusterAgent.class);
+    /** The most VIPs one agent runs; the DaemonSet's memory limit is sized for them (see RunningVips). */
+    public static final int MAX_VIPS_PER_NODE = RunningVips.MAX_VIPS_PER_NODE;
     /**
      * How long stopping every VIP may take: the pod's termination grace period is 15 s; a handover needs one helper
      * period (about 2 s at advbase 1, 4 s without preempt) and a second for the backup; the rest covers the kill,

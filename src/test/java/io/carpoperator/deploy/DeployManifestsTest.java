@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.carpoperator.agent.AgentRuntime;
 import io.carpoperator.agent.AgentSettings;
+import io.carpoperator.agent.ClusterAgent;
 import io.carpoperator.api.CrdFiles;
 import io.carpoperator.api.SpecValidator;
 import io.carpoperator.api.NodeState;
@@ -184,6 +185,17 @@ class DeployManifestsTest {
                 .isGreaterThanOrEqualTo(LoopHeartbeat.PERIOD.multipliedBy(LoopHeartbeat.MISSED_TICKS_ALLOWED));
         assertThat(container.getReadinessProbe().getPeriodSeconds()).as("polled within the minReadySeconds margin")
                 .isLessThanOrEqualTo(agents.getSpec().getMinReadySeconds());
+    }
+
+    @Test
+    void theAgentsMemoryLimitCoversTheMostVipsItRuns() throws IOException {
+        var container = one(render(DEPLOY), DaemonSet.class, "carp-agent").getSpec().getTemplate().getSpec().getContainers().get(0);
+        long limit = container.getResources().getLimits().get("memory").getNumericalAmount().longValue();
+        // measured (docs/BENCHMARKS.md): 316 MiB PSS for the data plane's JVM and 100 ucarp, the packaged agent 40 MiB more
+        long measuredAtMaxMiB = 316 + 40;
+        assertThat(ClusterAgent.MAX_VIPS_PER_NODE).isEqualTo(100);
+        assertThat(limit).as("limit above the footprint at the most VIPs an agent runs, with a third to spare")
+                .isGreaterThanOrEqualTo(measuredAtMaxMiB * 4 / 3 * 1024 * 1024);
     }
 
     @Test
