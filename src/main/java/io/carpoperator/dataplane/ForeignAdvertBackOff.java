@@ -83,6 +83,21 @@ final class ForeignAdvertBackOff implements Participation.BackOff {
     }
 
     /**
+     * A backup's part of a password rotation: not competing for {@code hold}, whatever it hears, so that the master
+     * can switch and claim the VIP on the new password first; then it rejoins (a rotation, not a failure).
+     *
+     * @return the reason, or null when already backing off (that back-off is made to last the hold)
+     */
+    synchronized String standAside(Duration hold, String why) {
+        cancelRetry();
+        duringRotation = true;
+        String was = reason;
+        reason = "password rotation: " + why + " (rejoining in " + describe(hold) + ")";
+        scheduleRetry(hold);
+        return was == null ? reason : null;
+    }
+
+    /**
      * From now until {@code window} has passed, back-offs are short; one already running that would end later than a
      * short one ends after a short one from now.
      */

@@ -9,13 +9,16 @@ import java.util.concurrent.TimeUnit;
 /**
  * When one VIP's ucarp moves onto a new password: backups first, the master last after a bounded grace.
  *
- * <p>ucarp (1.5.2) accepts one password and only the master advertises. A BACKUP restarted onto the new password hears
- * the old master's adverts as "Bad digest" within one advert period, well before its master-down timer (3 x advbase)
- * runs out, and backs off for one advert period at a time while it is in rotation ({@link ForeignAdvertBackOff}), so it
- * never competes with the old master. The master waits {@link #masterGrace} (so every backup has switched) and then
- * restarts onto the new password without a handover: a helper on the new password would not be heard by old-password
- * nodes and vice versa. The VIP is then without a master for about one master-down timer (about 3 s at advbase 1),
- * after which the restarted nodes (the old master's timer started first) elect a master on the new password.
+ * <p>ucarp (1.5.2) accepts one password and only the master advertises, so the two sides of a rotation cannot hear
+ * each other, and two nodes whose master-down timers run out within one advert period of each other both become
+ * MASTER for up to a period (a new master's first advert comes one period after it claims the VIP). So the order is
+ * strict: a node that is not master stands aside at once for {@link #backupHold} (its ucarp stopped, its passfile
+ * already new), long enough for the master to wait out {@link #masterGrace}, restart onto the new password and claim
+ * the VIP after its master-down timer, with a second to spare for its first advert; the backups then rejoin and hear
+ * it. The master restarts without a handover: a helper on the new password would not be heard by old-password nodes
+ * and vice versa. The VIP is without a master for about one master-down timer (about 3 s at advbase 1). A node that
+ * rejoins and still hears old-password adverts (its master lagged by more than a few seconds) backs off for one advert
+ * period at a time ({@link ForeignAdvertBackOff}) while in rotation, so it never competes with the old master.
  */
 final class PasswordRotation {
 
@@ -32,6 +35,14 @@ final class PasswordRotation {
     /** A master waits this long: three advert periods (a backup's master-down timer) and a second for the agents. */
     static Duration masterGrace(int advbase) {
         return Duration.ofSeconds(3L * advbase + 1);
+    }
+
+    /**
+     * How long a backup stays out: the master's grace, its master-down timer after its restart (3 x advbase) and one
+     * advert period plus a second for its first advert.
+     */
+    static Duration backupHold(int advbase) {
+        return masterGrace(advbase).plusSeconds(4L * advbase + 1);
     }
 
     /**

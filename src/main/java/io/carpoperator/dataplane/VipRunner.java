@@ -432,16 +432,37 @@ public final class VipRunner implements VipDataPlane {
     // ---- password rotation --------------------------------------------------------------------------------------
 
     private void rotatePassword(boolean master, int advbase) {
-        Duration in = passwordRotation.schedule(master, advbase, this::restartOntoNewPassword);
-        if (master) {
-            LOG.infof("%s: password changed; as MASTER restarting ucarp onto it in %d ms, once the backups have switched,"
-                    + " without a handover (old- and new-password nodes cannot hear each other): the VIP is without a"
-                    + " master for about one master-down timer", label, in.toMillis());
-        } else {
-            LOG.infof("%s: password changed; restarting ucarp onto it now, backing off %d s from old-password adverts"
-                    + " for the next %d s", label, ForeignAdvertBackOff.rotationBackOff(advbase).toSeconds(),
-                    PasswordRotation.WINDOW.toSeconds());
+        if (!master) {
+            standAsideForRotation(advbase);
+            return;
         }
+        Duration in = passwordRotation.schedule(true, advbase, this::restartOntoNewPassword);
+        LOG.infof("%s: password changed; as MASTER restarting ucarp onto it in %d ms, once the backups stand aside,"
+                + " without a handover (old- and new-password nodes cannot hear each other): the VIP is without a"
+                + " master for about one master-down timer", label, in.toMillis());
+    }
+
+    /**
+     * A backup's part: the passfile gets the new password now, ucarp stops for {@link PasswordRotation#backupHold} and
+     * then starts again reading it, by then hearing the master on the new password.
+     */
+    private void standAsideForRotation(int advbase) {
+        passwordRotation.cancel();
+        try {
+            Passfile.write(passfilePath(), settings.password());
+        } catch (IOException | RuntimeException e) {
+            fail("cannot write the new password: " + e.getMessage() + "; ucarp keeps the old one");
+            return;
+        }
+        Duration hold = PasswordRotation.backupHold(advbase);
+        foreignAdverts.enterRotation(PasswordRotation.WINDOW.plus(hold));
+        LOG.infof("%s: password changed; standing aside for %d s while the master switches, then rejoining on the new"
+                + " password", label, hold.toSeconds());
+        apply(p -> {
+            String reason = foreignAdverts.standAside(hold, "standing aside while the master switches to the new password");
+            return p.noted(reason == null ? foreignAdverts.reason() : reason);
+        });
+        reconcile();
     }
 
     /** On the scheduler: the passfile gets the new password and a running ucarp starts again to read it. */

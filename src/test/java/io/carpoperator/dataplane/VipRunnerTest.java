@@ -482,19 +482,28 @@ class VipRunnerTest {
     }
 
     @Test
-    void aBackupRestartsOntoANewPasswordAtOnceAndBacksOffOneAdvertPeriodFromTheOldMastersAdverts() throws IOException {
+    void aBackupStandsAsideWhileTheMasterSwitchesThenRejoinsOnTheNewPasswordAndBacksOffBrieflyFromALaggingMaster()
+            throws IOException {
         VipRunner runner = rotatedAs(UcarpState.BACKUP);
         scheduler.runDueTasks();
         assertThat(passfile()).isEqualTo("n3w\n");
-        assertThat(launched.get(0).isAlive()).isFalse();
-        assertThat(ucarps()).isEqualTo(2);
-        assertThat(runner.report().reason()).isEqualTo("restarted ucarp onto the new password");
+        assertThat(launched.get(0).isAlive()).as("not competing while the master switches").isFalse();
+        assertThat(ucarps()).isEqualTo(1);
+        assertThat(runner.report().reason()).startsWith("password rotation: standing aside").contains("rejoining in 9s");
+        assertThat(runner.report().state()).as("expected during a rotation: not a failure").isEqualTo(NodeState.INIT);
+        assertThat(PasswordRotation.backupHold(1)).as("the master's grace, its master-down timer, a period and a second")
+                .isEqualTo(PasswordRotation.masterGrace(1).plusSeconds(5));
+
+        scheduler.advance(PasswordRotation.backupHold(1).minusMillis(1));
+        assertThat(ucarps()).isEqualTo(1);
+        scheduler.advance(Duration.ofMillis(1));
+        assertThat(ucarps()).as("back on the new password").isEqualTo(2);
 
         ucarp().switchTo(UcarpState.BACKUP);
-        ucarp().say(BAD_DIGEST); // the old master, still on the old password
+        ucarp().say(BAD_DIGEST); // a master that lagged behind, still on the old password
         scheduler.runDueTasks();
         assertThat(runner.report().reason()).startsWith("password rotation:").contains("retrying in 1s");
-        assertThat(runner.report().state()).as("expected during a rotation: not a failure").isEqualTo(NodeState.INIT);
+        assertThat(runner.report().state()).isEqualTo(NodeState.INIT);
         assertThat(ucarp().isAlive()).isFalse();
         scheduler.advance(Duration.ofSeconds(1));
         assertThat(ucarps()).as("back after one advert period, not 30 s").isEqualTo(3);
@@ -552,19 +561,21 @@ class VipRunnerTest {
     }
 
     @Test
-    void aBackupBackingOffFromForeignAdvertsRejoinsAtOnceOnANewPassword() {
+    void aBackupBackingOffFromForeignAdvertsRejoinsOnANewPasswordAfterTheHoldNotAfterThirtySeconds() {
         VipSettings first = settings("eth0", false, Duration.ZERO);
         VipRunner runner = start(first);
         ucarp().switchTo(UcarpState.BACKUP);
         ucarp().say(BAD_DIGEST);
         scheduler.runDueTasks();
         assertThat(ucarp().isAlive()).isFalse();
+        assertThat(runner.report().state()).isEqualTo(NodeState.FAILED);
 
         runner.retune(withPassword(first, "n3w"));
         scheduler.runDueTasks();
+        assertThat(runner.report().state()).as("a rotation now, not a foreign node").isEqualTo(NodeState.INIT);
+        scheduler.advance(PasswordRotation.backupHold(1));
         assertThat(ucarps()).isEqualTo(2);
         assertThat(ucarp().isAlive()).isTrue();
-        assertThat(runner.report().state()).isEqualTo(NodeState.INIT);
     }
 
     @Test
