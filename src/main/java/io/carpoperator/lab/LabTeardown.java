@@ -44,9 +44,10 @@ final class LabTeardown {
         }
         // deleting the switch namespace destroys the veth pair; this catches a half-built lab
         String rootInterface = LabTopology.rootManagementInterface(runPrefix);
-        if (NetnsCommands.run(List.of("ip", "link", "show", "dev", rootInterface)).succeeded()) {
+        if (linkExists(rootInterface)) {
             CommandResult deleted = NetnsCommands.run(List.of("ip", "link", "del", "dev", rootInterface));
-            if (!deleted.succeeded()) {
+            // the kernel destroys the pair asynchronously after the namespace went: gone between show and del is fine
+            if (!deleted.succeeded() && linkExists(rootInterface)) {
                 problems.add(deleted.describe());
             }
         }
@@ -85,6 +86,10 @@ final class LabTeardown {
                 return;
             }
         }
+    }
+
+    private static boolean linkExists(String name) {
+        return NetnsCommands.run(List.of("ip", "link", "show", "dev", name)).succeeded();
     }
 
     private static boolean namespaceExists(String namespace) {
