@@ -8,12 +8,25 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /** Runs probe commands as child processes, killing them ({@code destroyForcibly}) at the deadline. */
 public final class ProcessProbeCommandRunner implements ProbeCommandRunner {
+
+    /**
+     * Reads a finished probe's output. Not the common pool, where a plain {@code thenAccept} on {@code onExit()} would
+     * run it: that pool has one thread on a 2-core node, the JDK completes every process's {@code onExit()} through it,
+     * and a probe whose pipe a background child holds open would stall the exit of every other process, ucarp's included.
+     */
+    private static final ExecutorService EXITED = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "probe-exit");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final ScheduledExecutorService timer;
 
@@ -39,7 +52,7 @@ public final class ProcessProbeCommandRunner implements ProbeCommandRunner {
                 process.destroyForcibly();
             }
         }, deadline.toNanos(), TimeUnit.NANOSECONDS);
-        process.onExit().thenAccept(exited -> {
+        process.onExit().thenAcceptAsync(exited -> {
             kill.cancel(false);
             if (result.isDone()) {
                 return;
@@ -49,7 +62,7 @@ public final class ProcessProbeCommandRunner implements ProbeCommandRunner {
             } catch (UncheckedIOException e) {
                 result.completeExceptionally(e.getCause());
             }
-        });
+        }, EXITED);
         return result;
     }
 
