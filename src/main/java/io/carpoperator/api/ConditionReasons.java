@@ -18,6 +18,7 @@ public final class ConditionReasons {
     public static final String MASTER_CHANGED = "MasterChanged";
     public static final String ADDRESS_RELEASED = "AddressReleased";
     public static final String RELEASE_TIMEOUT = "ReleaseTimedOut";
+    public static final String VHID_CONFLICT = "VhidConflict";
 
     private ConditionReasons() {
     }

@@ -35,8 +35,9 @@ public class VirtualIPSpec {
     @ValidationRule(value = "!self.matches('[/\\\\s]')", message = "interface must not contain '/' or whitespace")
     public String interfaceName;
 
-    @JsonPropertyDescription("CARP virtual host id, 1-255, unique per subnet. Default: the operator allocates the lowest free id for the"
-            + " subnet and records it in status.vhid; it never changes afterwards.")
+    @JsonPropertyDescription("CARP virtual host id, 1-255, unique among the VirtualIPs that may share a link with this one (nodes in common"
+            + " and the same or an auto-detected interface). Default: the operator allocates the lowest id free there and records it in"
+            + " status.vhid; it never changes afterwards.")
     @Min(1)
     @Max(255)
     public Integer vhid;

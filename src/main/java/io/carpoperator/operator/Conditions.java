@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import io.carpoperator.api.Timestamps;
 import java.util.Objects;
+import java.util.Optional;
 
 /** Builds conditions that keep their lastTransitionTime while their status stays the same. */
 final class Conditions {
@@ -34,7 +35,14 @@ final class Conditions {
     }
 
     static String message(List<Condition> conditions, String type) {
-        return conditions == null ? null : conditions.stream().filter(c -> type.equals(c.getType()))
-                .map(Condition::getMessage).findFirst().orElse(null);
+        return find(conditions, type).map(Condition::getMessage).orElse(null);
+    }
+
+    static String reason(List<Condition> conditions, String type) {
+        return find(conditions, type).map(Condition::getReason).orElse(null);
+    }
+
+    private static Optional<Condition> find(List<Condition> conditions, String type) {
+        return conditions == null ? Optional.empty() : conditions.stream().filter(c -> type.equals(c.getType())).findFirst();
     }
 }

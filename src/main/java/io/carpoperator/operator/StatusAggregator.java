@@ -36,10 +36,11 @@ final class StatusAggregator {
      * @param problems   validation problems of the current spec; empty when valid
      * @param resolved   the configuration agents run (the new one when valid, the last valid one otherwise), or null
      * @param vhid       the VHID in use, or null
+     * @param vhidConflict why the VHID in use may clash with an older VirtualIP's on the same link, or null
      * @param received   the nodes' entries for this VirtualIP with the operator's receive times, by node name
      */
     StatusAggregate aggregate(VirtualIPStatus previous, Long generation, List<FieldProblem> problems, ResolvedConfig resolved,
-            Integer vhid, Map<String, Received> received, Instant now) {
+            Integer vhid, String vhidConflict, Map<String, Received> received, Instant now) {
         Map<String, NodeStatus> nodes = new TreeMap<>();
         received.forEach((name, entry) -> nodes.put(name, entry.status()));
         List<Condition> before = previous == null ? List.of() : previous.conditions;
@@ -97,7 +98,10 @@ final class StatusAggregator {
 
         String degradedReason = null;
         String degradedMessage = null;
-        if (selected.isEmpty()) {
+        if (vhidConflict != null) {
+            degradedReason = VHID_CONFLICT;
+            degradedMessage = vhidConflict;
+        } else if (selected.isEmpty()) {
             degradedReason = NO_ELIGIBLE_NODES;
             degradedMessage = readyMessage;
         } else if (anyReport && masters.isEmpty()) {

@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
-/** The Events a status change deserves: master changes, isolation, split brain and rejected specs. */
+/** The Events a status change deserves: master changes, isolation, split brain, VHID conflicts and rejected specs. */
 final class StatusTransitions {
     private StatusTransitions() {
     }
@@ -27,6 +27,7 @@ final class StatusTransitions {
         }
         raised(oldConditions, after, ConditionTypes.SPLIT_BRAIN, ConditionReasons.MULTIPLE_MASTERS, notes);
         raised(oldConditions, after, ConditionTypes.ISOLATED, ConditionReasons.NODES_ISOLATED, notes);
+        raised(oldConditions, after, ConditionTypes.DEGRADED, ConditionReasons.VHID_CONFLICT, notes);
         String oldValid = Conditions.message(oldConditions, ConditionTypes.VALID);
         String newValid = Conditions.message(after.conditions(), ConditionTypes.VALID);
         if (!Conditions.isTrue(after.conditions(), ConditionTypes.VALID) && !Objects.equals(oldValid, newValid)) {
@@ -35,14 +36,18 @@ final class StatusTransitions {
         return notes;
     }
 
-    /** A warning when the condition turns True, or when it stays True but names other nodes. */
+    /** A warning when the condition turns True for this reason, or when it stays so but names other nodes or resources. */
     private static void raised(List<io.fabric8.kubernetes.api.model.Condition> before, StatusAggregate after, String type,
             String reason, List<EventNote> notes) {
-        if (Conditions.isTrue(after.conditions(), type)) {
+        if (trueFor(after.conditions(), type, reason)) {
             String message = Conditions.message(after.conditions(), type);
-            if (!Conditions.isTrue(before, type) || !Objects.equals(Conditions.message(before, type), message)) {
+            if (!trueFor(before, type, reason) || !Objects.equals(Conditions.message(before, type), message)) {
                 notes.add(EventNote.warning(reason, message));
             }
         }
+    }
+
+    private static boolean trueFor(List<io.fabric8.kubernetes.api.model.Condition> conditions, String type, String reason) {
+        return Conditions.isTrue(conditions, type) && reason.equals(Conditions.reason(conditions, type));
     }
 }

@@ -1,6 +1,7 @@
 package io.carpoperator.operator;
 
 import io.carpoperator.api.VirtualIP;
+import io.fabric8.kubernetes.api.model.Node;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Collection;
 import java.util.HashMap;
@@ -17,8 +18,8 @@ import java.util.Optional;
 public class VhidRegistry {
     private final Map<String, Integer> decided = new HashMap<>();
 
-    synchronized VhidAllocator.Decision decide(VirtualIP self, Collection<VirtualIP> all) {
-        List<VipClaim> claims = all.stream().map(vip -> VipClaim.of(vip, known(vip))).flatMap(Optional::stream).toList();
+    synchronized VhidAllocator.Decision decide(VirtualIP self, Collection<VirtualIP> all, Collection<Node> nodes) {
+        List<VipClaim> claims = all.stream().map(vip -> VipClaim.of(vip, known(vip), nodes)).flatMap(Optional::stream).toList();
         VipClaim own = claims.stream().filter(c -> c.name().equals(self.getMetadata().getName())).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("VirtualIP " + self.getMetadata().getName() + " has no parseable address"));
         var duplicate = VhidAllocator.duplicateAddress(own, claims);
@@ -28,6 +29,8 @@ public class VhidRegistry {
         var decision = VhidAllocator.decide(own, claims);
         if (decision instanceof VhidAllocator.Allocated allocated) {
             decided.put(own.name(), allocated.vhid());
+        } else if (decision instanceof VhidAllocator.Contested contested) {
+            decided.put(own.name(), contested.vhid());
         }
         return decision;
     }

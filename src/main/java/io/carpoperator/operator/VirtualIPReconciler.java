@@ -96,6 +96,7 @@ public class VirtualIPReconciler implements Reconciler<VirtualIP>, Cleaner<Virtu
         String name = vip.getMetadata().getName();
         VirtualIPStatus previous = vip.getStatus();
         Integer vhid = previous == null ? null : previous.vhid;
+        String vhidConflict = null;
 
         logIgnoredFields(vip, previous);
         List<FieldProblem> problems = new ArrayList<>(SpecValidator.validate(vip.getSpec()));
@@ -105,9 +106,12 @@ public class VirtualIPReconciler implements Reconciler<VirtualIP>, Cleaner<Virtu
         }
         if (problems.isEmpty()) {
             var all = context.getPrimaryCache().list().toList();
-            VhidAllocator.Decision decision = vhids.decide(vip, all);
+            VhidAllocator.Decision decision = vhids.decide(vip, all, nodes(context));
             if (decision instanceof VhidAllocator.Allocated allocated) {
                 vhid = allocated.vhid();
+            } else if (decision instanceof VhidAllocator.Contested contested) {
+                vhid = contested.vhid();
+                vhidConflict = contested.message();
             } else if (decision instanceof VhidAllocator.Rejected rejected) {
                 problems.add(rejected.problem());
             }
@@ -135,7 +139,7 @@ public class VirtualIPReconciler implements Reconciler<VirtualIP>, Cleaner<Virtu
 
         Instant now = clock.instant();
         StatusAggregate aggregate = aggregator.aggregate(previous, vip.getMetadata().getGeneration(), problems, resolved, vhid,
-                ledger.entriesFor(name), now);
+                vhidConflict, ledger.entriesFor(name), now);
         List<EventNote> notes = StatusTransitions.between(previous, aggregate);
         if (statusWriter.writeIfChanged(vip, aggregate)) {
             LOG.debugf("VirtualIP %s: phase %s, master '%s'", name, aggregate.phase(), aggregate.master());

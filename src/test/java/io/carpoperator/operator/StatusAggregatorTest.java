@@ -50,7 +50,7 @@ class StatusAggregatorTest {
     }
 
     private StatusAggregate aggregate(Map<String, Received> received, ResolvedConfig resolved) {
-        return aggregator.aggregate(new VirtualIPStatus(), 3L, List.of(), resolved, 1, received, NOW);
+        return aggregator.aggregate(new VirtualIPStatus(), 3L, List.of(), resolved, 1, null, received, NOW);
     }
 
     private static Condition condition(StatusAggregate aggregate, String type) {
@@ -168,7 +168,7 @@ class StatusAggregatorTest {
     @Test
     void anInvalidSpecIsInvalidButStillReportsTheRunningMaster() {
         var problems = List.of(new FieldProblem("spec.address", "'x' is not an IPv4 address"));
-        var result = aggregator.aggregate(new VirtualIPStatus(), 4L, problems, resolved("a"), 1, received("a", NodeState.MASTER, 1), NOW);
+        var result = aggregator.aggregate(new VirtualIPStatus(), 4L, problems, resolved("a"), 1, null, received("a", NodeState.MASTER, 1), NOW);
         assertThat(result.phase()).isEqualTo(Phase.Invalid);
         assertThat(result.master()).isEqualTo("a");
         assertThat(condition(result, ConditionTypes.VALID).getMessage()).startsWith("spec.address: 'x' is not an IPv4 address")
@@ -180,7 +180,26 @@ class StatusAggregatorTest {
         var first = aggregate(received("a", NodeState.MASTER, 1), resolved("a"));
         VirtualIPStatus later = new VirtualIPStatus();
         later.conditions = first.conditions();
-        var second = aggregator.aggregate(later, 3L, List.of(), resolved("a"), 1, received("a", NodeState.MASTER, -59), NOW.plusSeconds(60));
+        var second = aggregator.aggregate(later, 3L, List.of(), resolved("a"), 1, null, received("a", NodeState.MASTER, -59), NOW.plusSeconds(60));
         assertThat(condition(second, ConditionTypes.READY).getLastTransitionTime()).isEqualTo("2026-11-26T10:00:00Z");
+    }
+
+    @Test
+    void aContestedVhidIsDegradedWithVhidConflictAndWarnsOnceNamingTheOther() {
+        String conflict = "VHID 1 is also used by VirtualIP 'older', which may share a link with 'web' (nodes a; interfaces auto-detected)";
+        var healthy = received("a", NodeState.MASTER, 1, "b", NodeState.BACKUP, 1);
+        var first = aggregator.aggregate(new VirtualIPStatus(), 3L, List.of(), resolved("a", "b"), 1, conflict, healthy, NOW);
+        assertThat(first.phase()).isEqualTo(Phase.Degraded);
+        assertThat(condition(first, ConditionTypes.DEGRADED).getReason()).isEqualTo("VhidConflict");
+        assertThat(condition(first, ConditionTypes.DEGRADED).getMessage()).isEqualTo(conflict);
+        assertThat(condition(first, ConditionTypes.READY).getStatus()).isEqualTo("True");
+        assertThat(StatusTransitions.between(new VirtualIPStatus(), first))
+                .contains(EventNote.warning("VhidConflict", conflict));
+
+        VirtualIPStatus written = new VirtualIPStatus();
+        written.master = first.master();
+        written.conditions = first.conditions();
+        var again = aggregator.aggregate(written, 3L, List.of(), resolved("a", "b"), 1, conflict, healthy, NOW);
+        assertThat(StatusTransitions.between(written, again)).as("said once, not on every reconcile").isEmpty();
     }
 }

@@ -25,6 +25,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -115,15 +116,37 @@ public class VirtualIPReconcilerIT {
     }
 
     @Test
-    void allocatesTheLowestFreeVhidPerSubnetAndKeepsExplicitOnes() {
+    void allocatesTheLowestVhidFreeOnTheSharedNodesWhateverTheSubnetAndKeepsExplicitOnes() {
         VirtualIP explicit = vip("explicit", "198.51.100.20/24");
         explicit.getSpec().vhid = 1;
         cluster.create(explicit);
         cluster.awaitStatus("explicit", v -> Integer.valueOf(1).equals(v.getStatus().vhid));
-        cluster.create(vip("second", "198.51.100.21/24"));
-        cluster.create(vip("other-subnet", "203.0.113.21/24"));
+        cluster.create(vip("second", "198.51.100.21/32"));
         assertThat(cluster.awaitStatus("second", v -> v.getStatus().vhid != null).getStatus().vhid).isEqualTo(2);
-        assertThat(cluster.awaitStatus("other-subnet", v -> v.getStatus().vhid != null).getStatus().vhid).isEqualTo(1);
+        cluster.create(vip("other-subnet", "203.0.113.21/24"));
+        assertThat(cluster.awaitStatus("other-subnet", v -> v.getStatus().vhid != null).getStatus().vhid)
+                .as("another subnet on the same nodes' links").isEqualTo(3);
+    }
+
+    @Test
+    void disjointNodesReuseAVhidAndNodesThatComeToOverlapKeepItButTheYoungerIsWarned() {
+        VirtualIP olderOnAB = vip("disjoint-a", "198.51.100.22/24");
+        olderOnAB.getSpec().nodeSelector = new LabelSelectorBuilder().withMatchLabels(Map.of("carp-operator.io/vip", "yes")).build();
+        cluster.create(olderOnAB);
+        cluster.awaitStatus("disjoint-a", v -> Integer.valueOf(1).equals(v.getStatus().vhid));
+        VirtualIP youngerOnC = vip("disjoint-b", "198.51.100.23/24");
+        youngerOnC.getSpec().nodeSelector = new LabelSelectorBuilder().withMatchLabels(Map.of("carp-operator.io/vip", "no")).build();
+        cluster.create(youngerOnC);
+        assertThat(cluster.awaitStatus("disjoint-b", v -> v.getStatus().vhid != null).getStatus().vhid).as("node-c shares no node").isEqualTo(1);
+
+        cluster.editSpec("disjoint-b", spec -> spec.nodeSelector = null); // now on node-a and node-b too; the names order equal creation seconds
+        VirtualIP contested = cluster.awaitStatus("disjoint-b", v -> "VhidConflict".equals(condition(v, ConditionTypes.DEGRADED).getReason()));
+        assertThat(contested.getStatus().vhid).as("never renumbered while it runs").isEqualTo(1);
+        assertThat(condition(contested, ConditionTypes.DEGRADED).getMessage())
+                .contains("VHID 1 is also used by VirtualIP 'disjoint-a', which may share a link with 'disjoint-b' (nodes node-a, node-b;");
+        await().atMost(OperatorTestSupport.TIMEOUT).until(() -> cluster.hasEvent("disjoint-b", "Warning", "VhidConflict"));
+        assertThat(cluster.get("disjoint-a").getStatus().vhid).isEqualTo(1);
+        assertThat(condition(cluster.get("disjoint-a"), ConditionTypes.DEGRADED).getReason()).isNotEqualTo("VhidConflict");
     }
 
     /**
@@ -198,17 +221,18 @@ public class VirtualIPReconcilerIT {
     }
 
     @Test
-    void anExplicitVhidUsedOnTheSubnetMakesTheNewerInvalidAndTheOlderKeepsWorking() {
+    void anExplicitVhidUsedOnASharedLinkMakesTheNewerInvalidNamingBothAndTheOlderKeepsWorking() {
         VirtualIP older = vip("older", "198.51.100.50/24");
         older.getSpec().vhid = 99;
         cluster.create(older);
         cluster.awaitStatus("older", v -> Integer.valueOf(99).equals(v.getStatus().vhid));
-        VirtualIP newer = vip("newer", "198.51.100.51/24");
+        VirtualIP newer = vip("newer", "203.0.113.51/24");
         newer.getSpec().vhid = 99;
         cluster.create(newer);
         VirtualIP result = cluster.awaitStatus("newer", v -> v.getStatus().phase == Phase.Invalid);
         assertThat(condition(result, ConditionTypes.VALID).getMessage())
-                .contains("spec.vhid: 99 is already used by VirtualIP 'older' on subnet 198.51.100.0/24");
+                .contains("spec.vhid: 99 is already used by VirtualIP 'older', which may share a link with 'newer'"
+                        + " (nodes node-a, node-b, node-c; interfaces auto-detected)");
         assertThat(cluster.get("older").getStatus().phase).isEqualTo(Phase.Pending);
     }
 
