@@ -145,4 +145,26 @@ class StrictCrudDispatcherTest {
         assertThat(client.genericKubernetesResources(VIPS).withName("web").get().get("status", "phase").toString())
                 .as("a status write leaves the invalid spec alone, so ratcheting lets it through").isEqualTo("Invalid");
     }
+
+    @Test
+    void removingTheLastFinalizerOfADeletedObjectAnswersWithTheObjectAsARealApiServerDoes() {
+        var resources = client.genericKubernetesResources(VIPS);
+        GenericKubernetesResource vip = web("198.51.100.10/24", "");
+        vip.getMetadata().setFinalizers(java.util.List.of("virtualips.carp-operator.io/finalizer"));
+        resources.resource(vip).create();
+        resources.withName("web").delete();
+        assertThat(resources.withName("web").get().getMetadata().getDeletionTimestamp()).as("held by its finalizer").isNotNull();
+
+        // what JOSDK's removeFinalizer sends; the bare mock answered with an empty body and JOSDK failed on the null
+        // (java-operator-sdk#3331)
+        GenericKubernetesResource after = resources.withName("web").edit(r -> {
+            r.getMetadata().setFinalizers(java.util.List.of());
+            return r;
+        });
+
+        assertThat(after).isNotNull();
+        assertThat(after.getMetadata().getName()).isEqualTo("web");
+        assertThat(after.getMetadata().getFinalizers()).isEmpty();
+        assertThat(resources.withName("web").get()).as("gone once its last finalizer is").isNull();
+    }
 }
