@@ -3,7 +3,6 @@ package io.carpoperator.dataplane;
 import io.carpoperator.api.NodeState;
 import io.carpoperator.carp.AddressControl;
 import io.carpoperator.carp.AddressHooks;
-import io.carpoperator.carp.Passfile;
 import io.carpoperator.carp.UcarpCommandLine;
 import io.carpoperator.carp.UcarpConfig;
 import io.carpoperator.carp.UcarpEvent;
@@ -14,7 +13,6 @@ import io.carpoperator.watchdog.ProbeTarget;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -59,6 +57,7 @@ public final class VipRunner implements VipDataPlane {
     private final DataPlaneEnvironment env;
     private final Consumer<VipReport> onChange;
     private final UserHooks userHooks;
+    private final RunFiles runFiles;
     private final String label;
     private final AddressControl addresses;
     private final Object actionLock = new Object();
@@ -85,6 +84,7 @@ public final class VipRunner implements VipDataPlane {
         this.env = Objects.requireNonNull(env, "env");
         this.onChange = Objects.requireNonNull(onChange, "onChange");
         this.userHooks = userHooks == null ? UserHooks.NONE : userHooks;
+        this.runFiles = new RunFiles(env.runDir(), settings.name(), settings.vhid());
         this.label = "vip " + settings.name() + " " + settings.address() + " vhid " + settings.vhid();
         this.addresses = new AddressControl(env.commands());
         this.gratuitousArp = new GratuitousArpRepeater(label, env.scheduler(), this::isMaster,
@@ -199,7 +199,7 @@ public final class VipRunner implements VipDataPlane {
             ucarpWanted = false;
             ensureAddressRemoved("stopping");
         }
-        GracefulHandover.deleteQuietly(passfilePath());
+        runFiles.deletePassword();
         String outcome = how;
         apply(p -> p.stopped(outcome));
         env.metrics().remove(settings.name());
@@ -207,7 +207,7 @@ public final class VipRunner implements VipDataPlane {
     }
 
     private String handOver(UcarpSupervisor s, OptionalLong pid, long deadline) {
-        GracefulHandover.Outcome outcome = new GracefulHandover(label, ucarpConfig, env, fileStem()).run(pid, deadline);
+        GracefulHandover.Outcome outcome = new GracefulHandover(label, ucarpConfig, env, runFiles.stem()).run(pid, deadline);
         if (outcome.frozeMaster()) {
             s.kill();
         } else {
@@ -223,9 +223,8 @@ public final class VipRunner implements VipDataPlane {
         try {
             resolve();
             isolationHosts = watchdog.isolationHostsFor(settings, interfaceName);
-            createRunDirectory(env.runDir());
-            Path passfile = Passfile.write(passfilePath(), settings.password());
-            AddressHooks.Scripts hooks = userHooks.chainedTo(AddressHooks.write(env.runDir()), env.runDir(), fileStem());
+            Path passfile = runFiles.writePassword(settings.password());
+            AddressHooks.Scripts hooks = runFiles.hooks(userHooks);
             UcarpConfig config = UcarpConfig.withPrefixAsXparam(interfaceName, sourceAddress, settings.vhid(), passfile,
                     settings.address(), settings.prefixLength(), settings.advbase(), settings.advskew(),
                     settings.preempt(), false, hooks.up(), hooks.down());
@@ -276,20 +275,6 @@ public final class VipRunner implements VipDataPlane {
      */
     public static Duration firstRestartDelay(int advbase) {
         return Duration.ofSeconds(3L * advbase + 2);
-    }
-
-    private static void createRunDirectory(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        }
-    }
-
-    private String fileStem() {
-        return settings.name().replaceAll("[^A-Za-z0-9._-]", "_") + "-vhid" + settings.vhid();
-    }
-
-    private Path passfilePath() {
-        return env.runDir().resolve(fileStem() + ".pass");
     }
 
     // ---- participation ------------------------------------------------------------------------------------------
@@ -449,7 +434,7 @@ public final class VipRunner implements VipDataPlane {
     private void standAsideForRotation(int advbase) {
         passwordRotation.cancel();
         try {
-            Passfile.write(passfilePath(), settings.password());
+            runFiles.writePassword(settings.password());
         } catch (IOException | RuntimeException e) {
             fail("cannot write the new password: " + e.getMessage() + "; ucarp keeps the old one");
             return;
@@ -476,7 +461,7 @@ public final class VipRunner implements VipDataPlane {
                 }
             }
             try {
-                Passfile.write(passfilePath(), settings.password());
+                runFiles.writePassword(settings.password());
             } catch (IOException | RuntimeException e) {
                 fail("cannot write the new password: " + e.getMessage() + "; ucarp keeps the old one");
                 return;
