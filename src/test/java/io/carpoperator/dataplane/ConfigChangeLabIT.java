@@ -70,11 +70,7 @@ class ConfigChangeLabIT {
     }
 
     private RunningVip[] masterAndBackup(int vhid) {
-        RunningVip master = agents.start(node1, LabAgents.settings("web", VIP, vhid, 0, false, node1, pair));
-        master.awaitState(NodeState.MASTER, Duration.ofSeconds(8));
-        RunningVip backup = agents.start(node2, LabAgents.settings("web", VIP, vhid, BACKUP_SKEW, false, node2, pair));
-        backup.awaitState(NodeState.BACKUP, Duration.ofSeconds(5));
-        return new RunningVip[] {master, backup};
+        return agents.masterAndBackup(node1, node2, VIP, vhid, BACKUP_SKEW, false);
     }
 
     @Test

@@ -103,6 +103,19 @@ public final class LabAgents implements AutoCloseable {
     }
 
     /** Closes the agents, then the lab; either may be null (its {@code @BeforeAll} failed before it was built). */
+    /**
+     * {@code master} MASTER (skew 0) first, then {@code backup} BACKUP at {@code backupSkew}, both probing each other:
+     * the pair most lab tests start from.
+     */
+    RunningVip[] masterAndBackup(LabNode master, LabNode backup, String vip, int vhid, int backupSkew, boolean preempt) {
+        List<LabNode> pair = List.of(master, backup);
+        RunningVip first = start(master, settings("web", vip, vhid, 0, preempt, master, pair));
+        first.awaitState(NodeState.MASTER, Duration.ofSeconds(8));
+        RunningVip second = start(backup, settings("web", vip, vhid, backupSkew, preempt, backup, pair));
+        second.awaitState(NodeState.BACKUP, Duration.ofSeconds(5));
+        return new RunningVip[] {first, second};
+    }
+
     static void close(LabAgents agents, Lab lab) throws IOException {
         try {
             if (agents != null) {

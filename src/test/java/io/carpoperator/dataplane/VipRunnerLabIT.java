@@ -83,11 +83,7 @@ class VipRunnerLabIT {
      * of advbase + skew/256, so a large skew would add up to a period to every failover).
      */
     private RunningVip[] masterAndBackup(String vip, int vhid, boolean preempt) {
-        RunningVip master = agents.start(node1, LabAgents.settings("web", vip, vhid, 0, preempt, node1, pair));
-        master.awaitState(NodeState.MASTER, Duration.ofSeconds(8));
-        RunningVip backup = agents.start(node2, LabAgents.settings("web", vip, vhid, BACKUP_SKEW, preempt, node2, pair));
-        backup.awaitState(NodeState.BACKUP, Duration.ofSeconds(5));
-        return new RunningVip[] {master, backup};
+        return agents.masterAndBackup(node1, node2, vip, vhid, BACKUP_SKEW, preempt);
     }
 
     private static String ms(Duration d) {
