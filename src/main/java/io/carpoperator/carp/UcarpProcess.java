@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
@@ -54,7 +55,13 @@ public final class UcarpProcess implements UcarpInstance {
 
     /** The {@link UcarpInstance.Launcher} for real processes. */
     public static Launcher launcher() {
-        return UcarpProcess::start;
+        return launcher(Map.of());
+    }
+
+    /** Real processes with these variables added to their environment (e.g. {@link ImmediateCapture#environment}). */
+    public static Launcher launcher(Map<String, String> environment) {
+        Map<String, String> extra = Map.copyOf(environment);
+        return (label, argv, listener) -> start(label, argv, listener, new ProcessCommandRunner(), extra);
     }
 
     /**
@@ -64,13 +71,15 @@ public final class UcarpProcess implements UcarpInstance {
      * @param label identifies the instance in log lines and thread names, e.g. "vip 198.51.100.10 vhid 99"
      */
     public static UcarpProcess start(String label, List<String> argv, Listener listener) throws IOException {
-        return start(label, argv, listener, new ProcessCommandRunner());
+        return start(label, argv, listener, new ProcessCommandRunner(), Map.of());
     }
 
-    static UcarpProcess start(String label, List<String> argv, Listener listener, CommandRunner signals) throws IOException {
+    static UcarpProcess start(String label, List<String> argv, Listener listener, CommandRunner signals,
+                              Map<String, String> environment) throws IOException {
         List<String> command = new ArrayList<>(LINE_BUFFERED);
         command.addAll(argv);
         ProcessBuilder builder = new ProcessBuilder(SignalShield.wrap(command));
+        builder.environment().putAll(environment);
         builder.environment().put("LC_ALL", "C");
         builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         // one reader thread per ucarp, not two: ucarp's WARNING/ERROR lines (stderr) and INFO lines (stdout) parse alike,

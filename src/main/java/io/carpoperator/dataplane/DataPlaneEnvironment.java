@@ -3,6 +3,7 @@ package io.carpoperator.dataplane;
 import io.carpoperator.carp.CommandRunner;
 import io.carpoperator.carp.ProcessCommandRunner;
 import io.carpoperator.carp.UcarpInstance;
+import io.carpoperator.carp.ImmediateCapture;
 import io.carpoperator.carp.UcarpProcess;
 import io.carpoperator.watchdog.ExecProber;
 import io.carpoperator.watchdog.ProcessProbeCommandRunner;
@@ -49,7 +50,7 @@ public record DataPlaneEnvironment(Path runDir, List<String> commandPrefix, Comm
                                                AgentMetrics metrics) {
         return new DataPlaneEnvironment(runDir, commandPrefix,
                 new ProcessCommandRunner(commandPrefix, Duration.ofSeconds(5)),
-                UcarpProcess.launcher(),
+                UcarpProcess.launcher(ImmediateCapture.environment(runDir.resolve("lib"))),
                 new ExecProber(new ProcessProbeCommandRunner(scheduler), commandPrefix),
                 scheduler, Clock.systemUTC(), metrics);
     }
