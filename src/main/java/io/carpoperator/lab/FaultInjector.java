@@ -56,6 +56,34 @@ public final class FaultInjector {
         setPortState(host.vipPort(), PORT_FORWARDING);
     }
 
+    /**
+     * The nodes stop hearing each other on the VIP network while each still reaches the gateway and the client (the
+     * switch ports become "isolated" bridge ports, which forward only to ports that are not): a split of the L2 segment,
+     * in which each side elects its own CARP master. Their heartbeat network is untouched.
+     */
+    public void partition(List<LabNode> nodes) {
+        LOG.infof("Fault: %s partitioned from each other on the VIP network", names(nodes));
+        for (LabNode node : nodes) {
+            setPortIsolated(node.vipPort(), true);
+        }
+    }
+
+    public void endPartition(List<LabNode> nodes) {
+        LOG.infof("Fault cleared: %s hear each other again on the VIP network", names(nodes));
+        for (LabNode node : nodes) {
+            setPortIsolated(node.vipPort(), false);
+        }
+    }
+
+    private static String names(List<LabNode> nodes) {
+        return String.join(", ", nodes.stream().map(LabNode::name).toList());
+    }
+
+    private void setPortIsolated(String port, boolean isolated) {
+        NetnsCommands.runChecked(List.of("bridge", "-n", switchNamespace, "link", "set", "dev", port, "isolated",
+                isolated ? "on" : "off"));
+    }
+
     /** Same as {@link #isolate} on the heartbeat/management bridge: the node loses its second path and the API. */
     public void cutHeartbeat(LabNode node) {
         LOG.infof("Fault: heartbeat network cut for %s (switch port %s disabled)", node.name(), node.heartbeatPort());
