@@ -31,6 +31,7 @@ public final class WatchdogLoop implements AutoCloseable {
     private final ProbeRoundRunner roundRunner;
     private final Supplier<List<ProbeTarget>> targets;
     private final ScheduledExecutorService scheduler;
+    private final Clock clock;
     private final Listener listener;
 
     private WatchdogState state = WatchdogState.HEALTHY;
@@ -48,16 +49,37 @@ public final class WatchdogLoop implements AutoCloseable {
         this.roundRunner = new ProbeRoundRunner(prober, scheduler, clock);
         this.targets = Objects.requireNonNull(targets, "targets");
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        this.clock = Objects.requireNonNull(clock, "clock");
         this.listener = Objects.requireNonNull(listener, "listener");
     }
 
-    /** Starts probing: the first round runs at once, then once per probe interval. */
+    /**
+     * Starts probing: the first round runs at once, then once per probe interval on the interval's boundaries of the
+     * wall clock (see {@link #alignedDelay}).
+     */
     public synchronized void start() {
         if (ticks != null) {
             return;
         }
-        long period = watchdog.settings().probeInterval().toNanos();
-        ticks = scheduler.scheduleAtFixedRate(this::tick, 0, period, TimeUnit.NANOSECONDS);
+        Duration interval = watchdog.settings().probeInterval();
+        ticks = scheduler.scheduleAtFixedRate(this::tick, alignedDelay(clock.millis(), interval).toNanos(),
+                interval.toNanos(), TimeUnit.NANOSECONDS);
+        scheduler.execute(this::tick);
+    }
+
+    /**
+     * How long from {@code nowMillis} until the next multiple of {@code interval} on the wall clock, at least half an
+     * interval. Every VIP of a node with the same interval then probes at the same moments, so their identical probes
+     * (the same gateway, the same peers) are sent once and shared ({@link Prober}s coalesce probes in flight); the half
+     * interval keeps the first two rounds from counting as two failures within a few milliseconds.
+     */
+    static Duration alignedDelay(long nowMillis, Duration interval) {
+        long period = Math.max(1, interval.toMillis());
+        long delay = period - Math.floorMod(nowMillis, period);
+        if (delay < period / 2) {
+            delay += period;
+        }
+        return Duration.ofMillis(delay);
     }
 
     /**
@@ -69,8 +91,9 @@ public final class WatchdogLoop implements AutoCloseable {
         watchdog = new IsolationWatchdog(settings);
         if (ticks != null && !oldInterval.equals(settings.probeInterval())) {
             ticks.cancel(false);
-            long period = settings.probeInterval().toNanos();
-            ticks = scheduler.scheduleAtFixedRate(this::tick, period, period, TimeUnit.NANOSECONDS);
+            ticks = scheduler.scheduleAtFixedRate(this::tick,
+                    alignedDelay(clock.millis(), settings.probeInterval()).toNanos(),
+                    settings.probeInterval().toNanos(), TimeUnit.NANOSECONDS);
         }
     }
 

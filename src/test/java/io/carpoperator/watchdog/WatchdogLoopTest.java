@@ -3,6 +3,7 @@ package io.carpoperator.watchdog;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -140,18 +141,55 @@ class WatchdogLoopTest {
     }
 
     @Test
-    void aNewProbeIntervalTakesEffectFromNow() {
+    void aNewProbeIntervalTakesEffectAtItsNextBoundary() {
         loop.start();
         scheduler.runDueTasks();
         scheduler.advance(Duration.ofMillis(500));
         loop.retune(new WatchdogSettings(2, 2, Duration.ofSeconds(3), Duration.ofMillis(400)));
 
-        scheduler.advance(Duration.ofMillis(2900));
+        scheduler.advance(Duration.ofMillis(2400));
         assertThat(steps).as("no round at the old 1 s ticks").hasSize(1);
         scheduler.advance(Duration.ofMillis(100));
-        assertThat(steps).hasSize(2);
+        assertThat(steps).as("a round at the wall clock's next multiple of 3 s").hasSize(2);
         scheduler.advance(Duration.ofSeconds(3));
         assertThat(steps).hasSize(3);
         assertThat(loop.settings().probeInterval()).isEqualTo(Duration.ofSeconds(3));
+    }
+
+    @Test
+    void loopsStartedAtDifferentMomentsProbeTogetherFromTheirSecondRoundOn() {
+        List<Instant> rounds = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Prober timing = (target, deadline) -> {
+            rounds.add(scheduler.clock().instant());
+            return CompletableFuture.completedFuture(ProbeResult.answered(target, Duration.ofMillis(1)));
+        };
+        scheduler.advance(Duration.ofMillis(130));
+        WatchdogLoop first = new WatchdogLoop("vip a", new WatchdogSettings(2, 2, INTERVAL, Duration.ofMillis(400)),
+                timing, () -> List.of(GATEWAY), scheduler, scheduler.clock(), (round, step) -> { });
+        first.start();
+        scheduler.advance(Duration.ofMillis(610));
+        WatchdogLoop second = new WatchdogLoop("vip b", new WatchdogSettings(2, 2, INTERVAL, Duration.ofMillis(400)),
+                timing, () -> List.of(GATEWAY), scheduler, scheduler.clock(), (round, step) -> { });
+        second.start();
+        scheduler.runDueTasks();
+        rounds.clear();
+
+        scheduler.advance(Duration.ofSeconds(3));
+
+        assertThat(rounds).as("1, 2 and 3 s for the first, 2 and 3 s for the second (1.26 s is too close to its start)")
+                .hasSize(5).allSatisfy(at -> assertThat(at.toEpochMilli() % 1000).isZero());
+        first.close();
+        second.close();
+    }
+
+    @Test
+    void theFirstRegularRoundComesAtLeastHalfAnIntervalAfterTheImmediateOne() {
+        assertThat(WatchdogLoop.alignedDelay(10_000, Duration.ofSeconds(1))).isEqualTo(Duration.ofSeconds(1));
+        assertThat(WatchdogLoop.alignedDelay(10_300, Duration.ofSeconds(1))).isEqualTo(Duration.ofMillis(700));
+        assertThat(WatchdogLoop.alignedDelay(10_500, Duration.ofSeconds(1))).isEqualTo(Duration.ofMillis(500));
+        assertThat(WatchdogLoop.alignedDelay(10_501, Duration.ofSeconds(1))).isEqualTo(Duration.ofMillis(1499));
+        assertThat(WatchdogLoop.alignedDelay(10_900, Duration.ofSeconds(1))).isEqualTo(Duration.ofMillis(1100));
+        assertThat(WatchdogLoop.alignedDelay(1_250, Duration.ofMillis(500))).isEqualTo(Duration.ofMillis(250));
+        assertThat(WatchdogLoop.alignedDelay(1_300, Duration.ofMillis(500))).isEqualTo(Duration.ofMillis(700));
     }
 }
