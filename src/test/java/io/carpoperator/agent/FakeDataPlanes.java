@@ -76,7 +76,7 @@ final class FakeDataPlanes implements VipDataPlaneFactory {
 
         @Override
         public VipReport report() {
-            return new VipReport(state, since, "fake " + state, ownAddress, null, 0);
+            return new VipReport(state, since, "fake " + state, ownAddress, null, 0, List.of());
         }
 
         @Override

@@ -28,7 +28,7 @@ class NodeStatusPatchTest {
                 ProbeResult.failed(ProbeTarget.icmp(TargetRole.PEER, "198.51.100.4"), "exit 1"),
                 ProbeResult.failed(ProbeTarget.icmp(TargetRole.ISOLATION_HOST, "198.51.100.1"), "exit 2: Network is unreachable")));
         NodeStatus status = NodeStatusPatch.toNodeStatus(
-                new VipReport(NodeState.MASTER, T0, "became master", "198.51.100.2", round, 3), "203.0.113.1", T0.plusSeconds(1));
+                new VipReport(NodeState.MASTER, T0, "became master", "198.51.100.2", round, 3, List.of()), "203.0.113.1", T0.plusSeconds(1));
 
         assertThat(status.state).isEqualTo(NodeState.MASTER);
         assertThat(status.since).isEqualTo("2026-01-01T00:00:00.123Z");
@@ -47,7 +47,7 @@ class NodeStatusPatchTest {
 
     @Test
     void sendsAbsentFieldsAsNullSoTheMergePatchClearsThem() {
-        NodeStatus status = NodeStatusPatch.toNodeStatus(new VipReport(NodeState.INIT, null, null, null, null, 0), null, T0);
+        NodeStatus status = NodeStatusPatch.toNodeStatus(new VipReport(NodeState.INIT, null, null, null, null, 0, List.of()), null, T0);
         assertThat(NodeStatusPatch.report(Map.of("web", status), Set.of(), T0)).isEqualTo("{\"spec\":{\"vips\":{\"web\":{\"state\":\"INIT\","
                 + "\"since\":null,\"reason\":null,\"address\":null,\"heartbeatAddress\":null,\"probes\":null,\"ucarpRestarts\":0,"
                 + "\"lastUpdate\":\"2026-01-01T00:00:00.123Z\"}},\"lastUpdate\":\"2026-01-01T00:00:00.123Z\"}}");
@@ -72,7 +72,7 @@ class NodeStatusPatchTest {
 
     @Test
     void theFirstWriteCreatesTheReportNamedAfterTheNode() {
-        NodeStatus status = NodeStatusPatch.toNodeStatus(new VipReport(NodeState.BACKUP, null, null, null, null, 0), null, T0);
+        NodeStatus status = NodeStatusPatch.toNodeStatus(new VipReport(NodeState.BACKUP, null, null, null, null, 0, List.of()), null, T0);
         var report = NodeStatusPatch.whole("node-a", Map.of("web", status), T0);
         assertThat(report.getMetadata().getName()).isEqualTo("node-a");
         assertThat(report.getSpec().vips).containsOnlyKeys("web");
