@@ -270,7 +270,7 @@ public class VirtualIPReconcilerIT {
         cluster.report("agg", "node-b", NodeState.BACKUP);
         VirtualIP ready = cluster.awaitStatus("agg", v -> v.getStatus().phase == Phase.Ready);
         assertThat(ready.getStatus().master).isEqualTo("node-a");
-        assertThat(ready.getStatus().conditions).as(ready.getStatus().conditions.toString()).hasSize(5);
+        assertThat(ready.getStatus().conditions).as(ready.getStatus().conditions.toString()).hasSize(6);
         assertThat(condition(ready, ConditionTypes.READY).getStatus()).isEqualTo("True");
         await().atMost(OperatorTestSupport.TIMEOUT).until(() -> cluster.hasEvent("agg", "Normal", "MasterChanged"));
 
