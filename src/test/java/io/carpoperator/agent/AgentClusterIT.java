@@ -106,7 +106,9 @@ class AgentClusterIT {
     void startsTheDataPlaneWithTheResolvedSettingsAndReportsOurEntry() {
         agent = new ClusterAgent(client, settings(), planes).start();
         create(vip("web", "198.51.100.10/24"));
-        await().atMost(TIMEOUT).until(() -> planes.latest("web") != null);
+        // the operator publishes the agents' configuration before it writes the status: the agent may start first
+        await().atMost(TIMEOUT).until(() -> planes.latest("web") != null && get("web").getStatus() != null
+                && get("web").getStatus().resolved != null);
 
         VirtualIP resolved = get("web");
         VipSettings settings = planes.latest("web").settings;
