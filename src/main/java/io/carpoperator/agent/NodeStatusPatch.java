@@ -1,17 +1,21 @@
 package io.carpoperator.agent;
 
 import io.carpoperator.dataplane.VipReport;
+import io.carpoperator.dataplane.WireConflict;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.carpoperator.api.NodeReport;
 import io.carpoperator.api.NodeStatus;
 import io.carpoperator.api.ProbeSummary;
 import io.carpoperator.api.Timestamps;
+import io.carpoperator.api.WireConflictReport;
 import io.carpoperator.watchdog.ProbeResult;
 import io.carpoperator.watchdog.ProbeRound;
 import io.carpoperator.watchdog.TargetRole;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -28,6 +32,8 @@ public final class NodeStatusPatch {
     static final String OK = "ok";
     static final String FAIL = "fail";
     static final int MAX_NAMED_TARGETS = 8;
+    /** Conflicts per entry: enough to name who competes, bounded so a noisy link cannot grow the report. */
+    static final int MAX_CONFLICTS = 4;
 
     private NodeStatusPatch() {
     }
@@ -40,7 +46,33 @@ public final class NodeStatusPatch {
         status.heartbeatAddress = heartbeatAddress;
         status.probes = summary(report.lastRound());
         status.ucarpRestarts = report.ucarpRestarts();
+        status.conflicts = conflicts(report.conflicts());
         return status;
+    }
+
+    /** The most recently seen few, or null when there are none (an entry without conflicts stays as small as before). */
+    static List<WireConflictReport> conflicts(List<WireConflict> conflicts) {
+        if (conflicts.isEmpty()) {
+            return null;
+        }
+        return conflicts.stream()
+                .sorted(Comparator.comparing(WireConflict::lastSeen, Comparator.nullsLast(Comparator.reverseOrder())))
+                .limit(MAX_CONFLICTS)
+                .map(NodeStatusPatch::conflict)
+                .toList();
+    }
+
+    private static WireConflictReport conflict(WireConflict conflict) {
+        WireConflictReport report = new WireConflictReport();
+        report.kind = conflict.kind().name();
+        report.vhid = conflict.vhid();
+        report.sender = conflict.sender();
+        report.senderMac = conflict.senderMac();
+        report.message = conflict.detail();
+        report.firstSeen = conflict.firstSeen() == null ? null : Timestamps.formatMillis(conflict.firstSeen());
+        report.lastSeen = conflict.lastSeen() == null ? null : Timestamps.formatMillis(conflict.lastSeen());
+        report.count = conflict.count();
+        return report;
     }
 
     /** The last round per role: ok when any target of the role answered, with the fastest answer's round-trip time. */
@@ -72,12 +104,19 @@ public final class NodeStatusPatch {
 
     /**
      * Two reports whose entries differ only in round-trip times and the round's time: the second need not be written at
-     * once, the next refresh carries it. Everything else (state, reason, which probes answer) is written right away.
+     * once, the next refresh carries it. Everything else (state, reason, which probes answer, who competes on the wire)
+     * is written right away; a conflict's lastSeen and count advance with every sighting and wait for the refresh too.
      */
     public static boolean sameContent(VipReport a, VipReport b) {
         return a.state() == b.state() && Objects.equals(a.since(), b.since()) && Objects.equals(a.reason(), b.reason())
                 && Objects.equals(a.address(), b.address()) && a.ucarpRestarts() == b.ucarpRestarts()
-                && Objects.equals(verdicts(a.lastRound()), verdicts(b.lastRound()));
+                && Objects.equals(verdicts(a.lastRound()), verdicts(b.lastRound()))
+                && Objects.equals(competitors(a.conflicts()), competitors(b.conflicts()));
+    }
+
+    private static List<String> competitors(List<WireConflict> conflicts) {
+        return conflicts.stream().map(c -> c.kind() + "/" + c.vhid() + "/" + c.sender() + "/" + c.senderMac() + "/" + c.firstSeen())
+                .sorted().toList();
     }
 
     private static String verdicts(ProbeRound round) {
@@ -124,8 +163,29 @@ public final class NodeStatusPatch {
             probes.put("at", status.probes.at);
         }
         entry.put("ucarpRestarts", status.ucarpRestarts);
+        if (status.conflicts == null) {
+            entry.putNull("conflicts");
+        } else {
+            // a list is replaced whole by a merge patch, so its items carry only the fields they have
+            ArrayNode conflicts = entry.putArray("conflicts");
+            status.conflicts.forEach(c -> conflicts.add(conflict(c)));
+        }
         entry.put("lastUpdate", status.lastUpdate);
         return entry;
+    }
+
+    private static ObjectNode conflict(WireConflictReport conflict) {
+        ObjectNode node = JsonNodeFactory.instance.objectNode();
+        node.put("kind", conflict.kind);
+        node.put("vhid", conflict.vhid);
+        node.put("sender", conflict.sender);
+        node.put("senderMac", conflict.senderMac);
+        node.put("message", conflict.message);
+        node.put("firstSeen", conflict.firstSeen);
+        node.put("lastSeen", conflict.lastSeen);
+        node.put("count", conflict.count);
+        node.properties().removeIf(field -> field.getValue().isNull());
+        return node;
     }
 
     private static void outcome(ObjectNode probes, String field, ProbeSummary.ProbeOutcome outcome) {

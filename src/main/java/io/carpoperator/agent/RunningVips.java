@@ -235,7 +235,7 @@ final class RunningVips {
             String why = "not started: node " + node + " already runs " + running.size() + " VIPs, the most the agent's"
                     + " memory limit is sized for (each VIP is one ucarp process; docs/BENCHMARKS.md, footprint)";
             LOG.warnf("VirtualIP %s: %s", name, why);
-            reporter.report(name, new VipReport(NodeState.FAILED, clock.instant(), why, null, null, 0));
+            reporter.report(name, new VipReport(NodeState.FAILED, clock.instant(), why, null, null, 0, List.of()));
             return;
         }
         RunningVip vip = new RunningVip(settings);
@@ -245,7 +245,7 @@ final class RunningVips {
             LOG.warnf("VirtualIP %s on node %s: its data plane did not start: %s; retrying on the next change or resync", name, node,
                     e.toString());
             reporter.report(name, new VipReport(NodeState.FAILED, clock.instant(), "data plane did not start: " + e.getMessage(), null,
-                    null, 0));
+                    null, 0, List.of()));
             return;
         }
         running.put(name, vip);

@@ -18,7 +18,15 @@ public final class ConditionReasons {
     public static final String MASTER_CHANGED = "MasterChanged";
     public static final String ADDRESS_RELEASED = "AddressReleased";
     public static final String RELEASE_TIMEOUT = "ReleaseTimedOut";
+    /** Degraded: the VHID in use clashes (VhidConflict is True). */
     public static final String VHID_CONFLICT = "VhidConflict";
+    /** VhidConflict: a node hears CARP adverts for our VHID that do not authenticate. */
+    public static final String FOREIGN_ADVERTISEMENTS = "ForeignAdvertisements";
+    /** VhidConflict: another VirtualIP that may share a link holds the same VHID (the allocator's verdict). */
+    public static final String VHID_CONTESTED = "VhidContested";
+    public static final String NO_CONFLICT = "NoConflict";
+    /** SplitBrain: while one of our nodes is MASTER, another MAC answers ARP for the address. */
+    public static final String DUPLICATE_ADDRESS_OWNER = "DuplicateAddressOwner";
 
     private ConditionReasons() {
     }

@@ -7,6 +7,8 @@ public final class ConditionTypes {
     public static final String SPLIT_BRAIN = "SplitBrain";
     public static final String ISOLATED = "Isolated";
     public static final String VALID = "Valid";
+    /** Another speaker may use this VirtualIP's VHID on its link: seen on the wire, or another VirtualIP holds it too. */
+    public static final String VHID_CONFLICT = "VhidConflict";
 
     private ConditionTypes() {
     }

@@ -3,6 +3,7 @@ package io.carpoperator.api;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.List;
 
 /** One node's report, written by that node's agent only. Times are RFC 3339 strings. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -28,6 +29,11 @@ public class NodeStatus {
 
     @JsonPropertyDescription("How often ucarp was restarted on this node for this address.")
     public Integer ucarpRestarts;
+
+    @JsonPropertyDescription("Other speakers this node sees competing for the address on the wire: at most four, the"
+            + " most recently seen; absent when none. A VirtualIP's per-node view holds the current ones only, without"
+            + " lastSeen and count.")
+    public List<WireConflictReport> conflicts;
 
     @JsonPropertyDescription("When the agent last wrote this entry; older than the staleness bound means the node is not reporting.")
     public String lastUpdate;

@@ -8,7 +8,7 @@ public enum Phase {
     Ready,
     /** The address is served with less redundancy than asked, or not served at all. */
     Degraded,
-    /** Two or more nodes claim to be master. */
+    /** Two or more nodes claim to be master, or another MAC answers for the address while one of ours holds it. */
     SplitBrain,
     /** The spec is rejected; agents keep running the last valid configuration. */
     Invalid

@@ -27,7 +27,8 @@ public class VirtualIPStatus {
     @JsonPropertyDescription("Pending, Ready, Degraded, SplitBrain or Invalid.")
     public Phase phase;
 
-    @JsonPropertyDescription("Ready, Degraded, SplitBrain, Isolated and Valid, each with reason, message and lastTransitionTime.")
+    @JsonPropertyDescription("Ready, Degraded, SplitBrain, Isolated, VhidConflict and Valid, each with reason, message and"
+            + " lastTransitionTime.")
     public List<Condition> conditions = new ArrayList<>();
 
     @JsonPropertyDescription("The last valid configuration, resolved by the operator (defaults, VHID, per-node advskew). Agents act on"

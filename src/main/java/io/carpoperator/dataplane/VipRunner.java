@@ -161,7 +161,8 @@ public final class VipRunner implements VipDataPlane {
 
     @Override
     public synchronized VipReport report() {
-        return new VipReport(participation.state(), participation.since(), participation.reason(), sourceAddress, lastRound, supervisor == null ? 0 : supervisor.restarts());
+        return new VipReport(participation.state(), participation.since(), participation.reason(), sourceAddress, lastRound,
+                supervisor == null ? 0 : supervisor.restarts(), List.of());
     }
 
     @Override

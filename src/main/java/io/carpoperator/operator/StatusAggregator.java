@@ -10,19 +10,28 @@ import io.carpoperator.api.Phase;
 import io.carpoperator.api.ResolvedConfig;
 import io.carpoperator.api.Timestamps;
 import io.carpoperator.api.VirtualIPStatus;
+import io.carpoperator.api.WireConflictReport;
 import io.carpoperator.operator.NodeReportLedger.Received;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
  * Turns the agents' node entries, the validation result and the resolved configuration into master, phase and
  * conditions. Pure: the clock and the staleness bound come in as arguments.
+ *
+ * <p>Wire evidence counts from fresh entries only, and only current conflicts reach an entry ({@link NodeEntryView}):
+ * foreign adverts heard by any selected node make VhidConflict (and Degraded) True; another MAC answering for the
+ * address counts only from a node that currently holds it, and makes SplitBrain True as two MASTER claims do.
  */
 final class StatusAggregator {
     private final Duration staleness;
@@ -60,6 +69,9 @@ final class StatusAggregator {
         Map<String, NodeStatus> failed = filter(fresh, NodeState.FAILED);
         boolean anyReport = selected.stream().anyMatch(nodes::containsKey);
         String address = resolved == null ? "the address" : resolved.address;
+        Map<String, List<WireConflictReport>> foreign = conflicts(fresh, selected, WireConflictReport.FOREIGN_ADVERT);
+        Map<String, List<WireConflictReport>> otherOwners = conflicts(fresh, masters, WireConflictReport.DUPLICATE_OWNER);
+        String otherOwnersMessage = otherOwners.isEmpty() ? null : describeOtherOwners(otherOwners, address);
 
         List<Condition> conditions = new ArrayList<>();
         boolean valid = problems.isEmpty();
@@ -70,7 +82,10 @@ final class StatusAggregator {
 
         String readyReason;
         String readyMessage;
-        if (masters.size() == 1) {
+        if (masters.size() == 1 && otherOwnersMessage != null) {
+            readyReason = DUPLICATE_ADDRESS_OWNER;
+            readyMessage = otherOwnersMessage;
+        } else if (masters.size() == 1) {
             readyReason = MASTER_ELECTED;
             readyMessage = masters.get(0) + " holds " + address;
         } else if (masters.size() > 1) {
@@ -86,21 +101,46 @@ final class StatusAggregator {
             readyReason = NO_MASTER;
             readyMessage = "no node holds " + address;
         }
-        conditions.add(Conditions.of(before, ConditionTypes.READY, masters.size() == 1, readyReason, readyMessage, generation, now));
+        boolean ready = masters.size() == 1 && otherOwnersMessage == null;
+        conditions.add(Conditions.of(before, ConditionTypes.READY, ready, readyReason, readyMessage, generation, now));
 
-        boolean splitBrain = masters.size() > 1;
-        conditions.add(Conditions.of(before, ConditionTypes.SPLIT_BRAIN, splitBrain, splitBrain ? MULTIPLE_MASTERS : SINGLE_MASTER,
-                splitBrain ? String.join(", ", masters) + " all claim MASTER for " + address : "at most one node claims MASTER",
-                generation, now));
+        String splitBrainReason;
+        String splitBrainMessage;
+        if (masters.size() > 1) {
+            splitBrainReason = MULTIPLE_MASTERS;
+            splitBrainMessage = String.join(", ", masters) + " all claim MASTER for " + address
+                    + (otherOwnersMessage == null ? "" : "; " + otherOwnersMessage);
+        } else if (otherOwnersMessage != null) {
+            splitBrainReason = DUPLICATE_ADDRESS_OWNER;
+            splitBrainMessage = otherOwnersMessage;
+        } else {
+            splitBrainReason = SINGLE_MASTER;
+            splitBrainMessage = "at most one node claims MASTER";
+        }
+        boolean splitBrain = !SINGLE_MASTER.equals(splitBrainReason);
+        conditions.add(Conditions.of(before, ConditionTypes.SPLIT_BRAIN, splitBrain, splitBrainReason, splitBrainMessage, generation, now));
 
         conditions.add(Conditions.of(before, ConditionTypes.ISOLATED, !isolated.isEmpty(), isolated.isEmpty() ? NO_NODE_ISOLATED : NODES_ISOLATED,
                 isolated.isEmpty() ? "no node is isolated" : describe(isolated), generation, now));
 
+        // the allocator's verdict and what the nodes hear are one condition: both mean another speaker may use our VHID
+        String conflictReason = !foreign.isEmpty() ? FOREIGN_ADVERTISEMENTS : vhidConflict != null ? VHID_CONTESTED : NO_CONFLICT;
+        String conflictMessage;
+        if (!foreign.isEmpty()) {
+            conflictMessage = describeForeignAdverts(foreign, vhid) + (vhidConflict == null ? "" : "; " + vhidConflict);
+        } else {
+            conflictMessage = vhidConflict != null ? vhidConflict
+                    : "no node hears another speaker for " + (vhid == null ? "the VHID" : "VHID " + vhid) + " and no other VirtualIP"
+                            + " that may share a link holds it";
+        }
+        boolean conflict = !NO_CONFLICT.equals(conflictReason);
+        conditions.add(Conditions.of(before, ConditionTypes.VHID_CONFLICT, conflict, conflictReason, conflictMessage, generation, now));
+
         String degradedReason = null;
         String degradedMessage = null;
-        if (vhidConflict != null) {
+        if (conflict) {
             degradedReason = VHID_CONFLICT;
-            degradedMessage = vhidConflict;
+            degradedMessage = conflictMessage;
         } else if (selected.isEmpty()) {
             degradedReason = NO_ELIGIBLE_NODES;
             degradedMessage = readyMessage;
@@ -173,6 +213,46 @@ final class StatusAggregator {
 
     boolean isFresh(Received entry, Instant now) {
         return !entry.lastReceived().plus(staleness).isBefore(now);
+    }
+
+    /** The conflicts of one kind that the given nodes report, by node; nodes without any are left out. */
+    private static Map<String, List<WireConflictReport>> conflicts(Map<String, NodeStatus> entries, Collection<String> nodes, String kind) {
+        Map<String, List<WireConflictReport>> result = new TreeMap<>();
+        nodes.forEach(node -> {
+            NodeStatus entry = entries.get(node);
+            List<WireConflictReport> ofKind = entry == null || entry.conflicts == null ? List.of()
+                    : entry.conflicts.stream().filter(c -> kind.equals(c.kind)).toList();
+            if (!ofKind.isEmpty()) {
+                result.put(node, ofKind);
+            }
+        });
+        return result;
+    }
+
+    /** "a, b hear CARP adverts for VHID 7 from 192.0.2.50 that ...", one clause per VHID and sender. */
+    private static String describeForeignAdverts(Map<String, List<WireConflictReport>> foreign, Integer vhid) {
+        Map<String, Set<String>> heardBy = new TreeMap<>();
+        foreign.forEach((node, conflicts) -> conflicts.forEach(c -> heardBy.computeIfAbsent("VHID "
+                + (c.vhid != null ? c.vhid : vhid) + " from " + Objects.requireNonNullElse(c.sender, "an unknown sender"),
+                k -> new TreeSet<>()).add(node)));
+        return heardBy.entrySet().stream()
+                .map(e -> String.join(", ", e.getValue()) + (e.getValue().size() == 1 ? " hears" : " hear") + " CARP adverts for "
+                        + e.getKey() + " that do not authenticate with this VirtualIP's password and address")
+                .collect(Collectors.joining("; "))
+                + ": another CARP speaker uses the VHID on that link; give this VirtualIP another spec.vhid, or the other speaker"
+                + " another VHID";
+    }
+
+    /** "a holds 198.51.100.10/24 but 02:00:00:00:00:99 also answers ARP for it", one clause per node. */
+    private static String describeOtherOwners(Map<String, List<WireConflictReport>> owners, String address) {
+        return owners.entrySet().stream()
+                .map(e -> {
+                    Set<String> macs = e.getValue().stream().map(c -> Objects.requireNonNullElse(c.senderMac, "an unknown MAC"))
+                            .collect(Collectors.toCollection(TreeSet::new));
+                    return e.getKey() + " holds " + address + " but " + String.join(", ", macs)
+                            + (macs.size() == 1 ? " also answers" : " also answer") + " ARP for it";
+                })
+                .collect(Collectors.joining("; "));
     }
 
     private static Map<String, NodeStatus> filter(Map<String, NodeStatus> nodes, NodeState state) {

@@ -7,7 +7,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
-/** The Events a status change deserves: master changes, isolation, split brain, VHID conflicts and rejected specs. */
+/**
+ * The Events a status change deserves: master changes, isolation, split brain (two MASTER claims, or another MAC owning
+ * the address on the wire), VHID conflicts (another VirtualIP's, or foreign adverts: both make Degraded VhidConflict,
+ * whose message names the nodes and senders) and rejected specs.
+ */
 final class StatusTransitions {
     private StatusTransitions() {
     }
@@ -26,6 +30,7 @@ final class StatusTransitions {
             }
         }
         raised(oldConditions, after, ConditionTypes.SPLIT_BRAIN, ConditionReasons.MULTIPLE_MASTERS, notes);
+        raised(oldConditions, after, ConditionTypes.SPLIT_BRAIN, ConditionReasons.DUPLICATE_ADDRESS_OWNER, notes);
         raised(oldConditions, after, ConditionTypes.ISOLATED, ConditionReasons.NODES_ISOLATED, notes);
         raised(oldConditions, after, ConditionTypes.DEGRADED, ConditionReasons.VHID_CONFLICT, notes);
         String oldValid = Conditions.message(oldConditions, ConditionTypes.VALID);

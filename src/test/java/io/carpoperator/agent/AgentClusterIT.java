@@ -1,6 +1,7 @@
 package io.carpoperator.agent;
 
 import io.carpoperator.dataplane.VipSettings;
+import io.carpoperator.dataplane.WireConflict;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -30,6 +31,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -106,7 +108,9 @@ class AgentClusterIT {
     void startsTheDataPlaneWithTheResolvedSettingsAndReportsOurEntry() {
         agent = new ClusterAgent(client, settings(), planes).start();
         create(vip("web", "198.51.100.10/24"));
-        await().atMost(TIMEOUT).until(() -> planes.latest("web") != null);
+        // the operator publishes the agents' configuration before it writes the status: the agent may start first
+        await().atMost(TIMEOUT).until(() -> planes.latest("web") != null && get("web").getStatus() != null
+                && get("web").getStatus().resolved != null);
 
         VirtualIP resolved = get("web");
         VipSettings settings = planes.latest("web").settings;
@@ -129,6 +133,33 @@ class AgentClusterIT {
         planes.latest("web").become(NodeState.MASTER);
         awaitEntry("web", e -> e != null && e.state == NodeState.MASTER);
         await().atMost(TIMEOUT).until(() -> NODE.equals(get("web").getStatus().master));
+    }
+
+    @Test
+    void aConflictTheDataPlaneSeesGoesThroughTheNodeReportIntoTheVirtualIPsConditionsAndLeavesWithIt() {
+        agent = new ClusterAgent(client, settings(), planes).start();
+        create(vip("heard", "198.51.100.11/24"));
+        await().atMost(TIMEOUT).until(() -> planes.latest("heard") != null);
+        awaitEntry("heard", e -> e != null && e.state == NodeState.BACKUP);
+        int vhid = planes.latest("heard").settings.vhid();
+
+        Instant now = Instant.now();
+        planes.latest("heard").see(new WireConflict(WireConflict.Kind.FOREIGN_ADVERT, vhid, "192.0.2.50", null,
+                "adverts for vhid " + vhid + " from 192.0.2.50 fail authentication", now.minusSeconds(3), now, 3));
+        await().atMost(TIMEOUT).until(() -> conditionMessage("heard", "VhidConflict").startsWith(NODE + " hears CARP adverts for VHID "
+                + vhid + " from 192.0.2.50"));
+        var reported = client.resources(NodeReport.class).withName(NODE).get().getSpec().vips.get("heard").conflicts;
+        assertThat(reported).singleElement().satisfies(c -> {
+            assertThat(c.kind).isEqualTo("FOREIGN_ADVERT");
+            assertThat(c.lastSeen).isNotBlank();
+            assertThat(c.count).isEqualTo(3L);
+        });
+
+        planes.latest("heard").see();
+        awaitEntry("heard", e -> e != null && e.conflicts == null);
+        await().atMost(TIMEOUT).until(() -> conditionMessage("heard", "VhidConflict").startsWith("no node hears another speaker"));
+        assertThat(client.resources(NodeReport.class).withName(NODE).get().getSpec().vips.get("heard").conflicts)
+                .as("the merge patch's null removed the list").isNull();
     }
 
     @Test
@@ -290,6 +321,12 @@ class AgentClusterIT {
 
     private VirtualIP get(String name) {
         return client.resources(VirtualIP.class).withName(name).get();
+    }
+
+    private String conditionMessage(String vip, String type) {
+        VirtualIP now = get(vip);
+        return now == null || now.getStatus() == null ? "" : now.getStatus().conditions.stream().filter(c -> type.equals(c.getType()))
+                .map(c -> c.getMessage()).findFirst().orElse("");
     }
 
     private NodeStatus awaitEntry(String vip, Predicate<NodeStatus> condition) {

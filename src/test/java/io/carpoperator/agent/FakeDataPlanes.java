@@ -4,6 +4,7 @@ import io.carpoperator.dataplane.VipSettings;
 import io.carpoperator.dataplane.VipReport;
 import io.carpoperator.dataplane.VipDataPlaneFactory;
 import io.carpoperator.dataplane.VipDataPlane;
+import io.carpoperator.dataplane.WireConflict;
 import io.carpoperator.api.NodeState;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -52,6 +53,7 @@ final class FakeDataPlanes implements VipDataPlaneFactory {
         final List<List<String>> targetUpdates = new CopyOnWriteArrayList<>();
         volatile Boolean stoppedWithHandOver;
         volatile NodeState state = NodeState.BACKUP;
+        volatile List<WireConflict> conflicts = List.of();
         final Instant since = Instant.now();
 
         FakePlane(VipSettings settings, Consumer<VipReport> onChange) {
@@ -76,7 +78,7 @@ final class FakeDataPlanes implements VipDataPlaneFactory {
 
         @Override
         public VipReport report() {
-            return new VipReport(state, since, "fake " + state, ownAddress, null, 0);
+            return new VipReport(state, since, "fake " + state, ownAddress, null, 0, conflicts);
         }
 
         @Override
@@ -88,6 +90,12 @@ final class FakeDataPlanes implements VipDataPlaneFactory {
 
         void become(NodeState newState) {
             state = newState;
+            onChange.accept(report());
+        }
+
+        /** What the wire shows now of other speakers competing for this VIP. */
+        void see(WireConflict... seen) {
+            conflicts = List.of(seen);
             onChange.accept(report());
         }
     }

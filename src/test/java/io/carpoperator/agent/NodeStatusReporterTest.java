@@ -28,7 +28,7 @@ class NodeStatusReporterTest {
     }, time, time.clock(), Duration.ofSeconds(10));
 
     private VipReport report(NodeState state) {
-        return new VipReport(state, Instant.parse("2026-01-01T00:00:00Z"), "because", "198.51.100.2", null, 0);
+        return new VipReport(state, Instant.parse("2026-01-01T00:00:00Z"), "because", "198.51.100.2", null, 0, List.of());
     }
 
     @Test
@@ -111,11 +111,11 @@ class NodeStatusReporterTest {
     void anRttChangeAloneWaitsForTheRefreshButAProbeVerdictChangeIsWrittenAtOnce() {
         ProbeTarget peer = ProbeTarget.icmp(TargetRole.PEER, "198.51.100.3");
         VipReport fast = new VipReport(NodeState.BACKUP, time.now(), "ok", "198.51.100.2",
-                new ProbeRound(time.now(), List.of(ProbeResult.answered(peer, Duration.ofMillis(1)))), 0);
+                new ProbeRound(time.now(), List.of(ProbeResult.answered(peer, Duration.ofMillis(1)))), 0, List.of());
         VipReport slow = new VipReport(NodeState.BACKUP, time.now(), "ok", "198.51.100.2",
-                new ProbeRound(time.now().plusSeconds(1), List.of(ProbeResult.answered(peer, Duration.ofMillis(5)))), 0);
+                new ProbeRound(time.now().plusSeconds(1), List.of(ProbeResult.answered(peer, Duration.ofMillis(5)))), 0, List.of());
         VipReport lost = new VipReport(NodeState.BACKUP, time.now(), "ok", "198.51.100.2",
-                new ProbeRound(time.now().plusSeconds(2), List.of(ProbeResult.failed(peer, "timeout after 400ms"))), 0);
+                new ProbeRound(time.now().plusSeconds(2), List.of(ProbeResult.failed(peer, "timeout after 400ms"))), 0, List.of());
         reporter.report("web", fast);
         time.runDueTasks();
         reporter.report("web", slow);

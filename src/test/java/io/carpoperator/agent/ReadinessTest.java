@@ -7,6 +7,7 @@ import io.carpoperator.dataplane.VipReport;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -14,7 +15,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class ReadinessTest {
 
     private static VipReport report(NodeState state, String reason) {
-        return new VipReport(state, Instant.EPOCH, reason, "198.51.100.2", null, 0);
+        return new VipReport(state, Instant.EPOCH, reason, "198.51.100.2", null, 0, List.of());
     }
 
     @ParameterizedTest(name = "{0} with reason ''{1}'' settled: {2}")

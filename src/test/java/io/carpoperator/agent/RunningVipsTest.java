@@ -212,7 +212,7 @@ class RunningVipsTest {
 
             @Override
             public VipReport report() {
-                return new VipReport(state, time.now(), reason, null, null, 0);
+                return new VipReport(state, time.now(), reason, null, null, 0, List.of());
             }
 
             @Override

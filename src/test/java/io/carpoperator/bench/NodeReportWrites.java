@@ -161,7 +161,7 @@ final class NodeReportWrites implements SimulatedAgentModel {
 
     private static VipReport report(Agent agent, NodeState state) {
         String reason = state == NodeState.MASTER ? "ucarp: became MASTER" : "ucarp: became BACKUP";
-        return new VipReport(state, Instant.now(), reason, agent.address(), agent.round(), 0);
+        return new VipReport(state, Instant.now(), reason, agent.address(), agent.round(), 0, List.of());
     }
 
     /** The round a real agent on node {@code self} reports: other nodes as peer and heartbeat, one isolation host. */

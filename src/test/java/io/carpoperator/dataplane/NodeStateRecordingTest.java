@@ -140,7 +140,7 @@ class NodeStateRecordingTest {
 
                 @Override
                 public VipReport report() {
-                    return new VipReport(NodeState.BACKUP, Instant.EPOCH, "fake", null, null, 0);
+                    return new VipReport(NodeState.BACKUP, Instant.EPOCH, "fake", null, null, 0, List.of());
                 }
 
                 @Override
@@ -189,7 +189,7 @@ class NodeStateRecordingTest {
 
             @Override
             public VipReport report() {
-                return new VipReport(NodeState.BACKUP, Instant.EPOCH, "fake", null, null, 0);
+                return new VipReport(NodeState.BACKUP, Instant.EPOCH, "fake", null, null, 0, List.of());
             }
 
             @Override

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.carpoperator.api.NodeState;
 import io.carpoperator.api.NodeStatus;
 import io.carpoperator.api.ProbeSummary;
+import io.carpoperator.api.WireConflictReport;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -70,5 +72,61 @@ class NodeReportLedgerTest {
         assertThat(ledger.entriesFor("web").get("node-a").initial()).isTrue();
         ledger.record("node-a", Map.of("web", entry(NodeState.BACKUP, "t3", 0.5)), T0.plusSeconds(20), false);
         assertThat(ledger.entriesFor("web").get("node-a").initial()).isFalse();
+    }
+
+    /** node-a's entry written at {@code writtenAt}, hearing 192.0.2.50's adverts last {@code lastSeen}. */
+    private static NodeStatus hearing(String writtenAt, String lastSeen, long count) {
+        NodeStatus status = entry(NodeState.FAILED, writtenAt, 0.5);
+        WireConflictReport conflict = new WireConflictReport();
+        conflict.kind = WireConflictReport.FOREIGN_ADVERT;
+        conflict.vhid = 7;
+        conflict.sender = "192.0.2.50";
+        conflict.message = "adverts for vhid 7 from 192.0.2.50 fail authentication";
+        conflict.firstSeen = "2026-12-01T09:59:00Z";
+        conflict.lastSeen = lastSeen;
+        conflict.count = count;
+        status.conflicts = List.of(conflict);
+        return status;
+    }
+
+    @Test
+    void aConflictSeenWithinAMinuteOfTheReportIsKeptWithoutItsLastSeenAndCount() {
+        assertThat(ledger.record("node-a", Map.of("web", hearing("2026-12-01T10:00:00Z", "2026-12-01T09:59:01Z", 3)), T0, false))
+                .containsExactly("web");
+        var conflicts = ledger.entriesFor("web").get("node-a").status().conflicts;
+        assertThat(conflicts).extracting(c -> c.sender).containsExactly("192.0.2.50");
+        assertThat(conflicts.get(0).message).isEqualTo("adverts for vhid 7 from 192.0.2.50 fail authentication");
+        assertThat(conflicts.get(0).lastSeen).as("changes with every sighting; the NodeReport keeps it").isNull();
+        assertThat(conflicts.get(0).count).isNull();
+    }
+
+    @Test
+    void anotherSightingOfTheSameConflictChangesNothing() {
+        ledger.record("node-a", Map.of("web", hearing("2026-12-01T10:00:00Z", "2026-12-01T09:59:59Z", 3)), T0, false);
+        assertThat(ledger.record("node-a", Map.of("web", hearing("2026-12-01T10:00:10Z", "2026-12-01T10:00:09Z", 13)),
+                T0.plusSeconds(10), false)).isEmpty();
+    }
+
+    @Test
+    void aConflictLastSeenOverAMinuteBeforeTheReportWasWrittenIsOverAndChangesItsVirtualIP() {
+        ledger.record("node-a", Map.of("web", hearing("2026-12-01T10:00:00Z", "2026-12-01T10:00:00Z", 3)), T0, false);
+        assertThat(ledger.record("node-a", Map.of("web", hearing("2026-12-01T10:01:00Z", "2026-12-01T10:00:00Z", 3)),
+                T0.plusSeconds(60), false)).as("60 s after the last sighting: still current").isEmpty();
+        assertThat(ledger.record("node-a", Map.of("web", hearing("2026-12-01T10:01:00.001Z", "2026-12-01T10:00:00Z", 3)),
+                T0.plusSeconds(61), false)).containsExactly("web");
+        assertThat(ledger.entriesFor("web").get("node-a").status().conflicts).isNull();
+    }
+
+    @Test
+    void stalenessIsJudgedByTheWritersOwnClockNotTheOperators() {
+        // the node's clock runs an hour behind ours: its conflict is a second old by its own clock, so current
+        ledger.record("node-a", Map.of("web", hearing("2026-12-01T09:00:00Z", "2026-12-01T08:59:59Z", 3)), T0, false);
+        assertThat(ledger.entriesFor("web").get("node-a").status().conflicts).hasSize(1);
+    }
+
+    @Test
+    void aConflictWhoseTimesCannotBeReadStaysCurrent() {
+        ledger.record("node-a", Map.of("web", hearing("2026-12-01T10:00:00Z", "yesterday", 3)), T0, false);
+        assertThat(ledger.entriesFor("web").get("node-a").status().conflicts).hasSize(1);
     }
 }

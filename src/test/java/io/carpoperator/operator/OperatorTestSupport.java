@@ -251,6 +251,13 @@ final class OperatorTestSupport {
                 .anyMatch(e -> vip.equals(e.getInvolvedObject().getName()) && type.equals(e.getType()) && reason.equals(e.getReason()));
     }
 
+    /** The messages of a VirtualIP's Events of this type and reason. */
+    java.util.List<String> eventMessages(String vip, String type, String reason) {
+        return client.v1().events().inNamespace(EventRecorder.EVENT_NAMESPACE).list().getItems().stream()
+                .filter(e -> vip.equals(e.getInvolvedObject().getName()) && type.equals(e.getType()) && reason.equals(e.getReason()))
+                .map(e -> e.getMessage()).toList();
+    }
+
     void deleteAllAndWait() {
         synchronized (reports) {
             reports.clear();

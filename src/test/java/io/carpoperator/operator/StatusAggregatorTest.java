@@ -10,6 +10,7 @@ import io.carpoperator.api.Phase;
 import io.carpoperator.api.ResolvedConfig;
 import io.carpoperator.api.Timestamps;
 import io.carpoperator.api.VirtualIPStatus;
+import io.carpoperator.api.WireConflictReport;
 import io.carpoperator.operator.NodeReportLedger.Received;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.time.Duration;
@@ -201,5 +202,180 @@ class StatusAggregatorTest {
         written.conditions = first.conditions();
         var again = aggregator.aggregate(written, 3L, List.of(), resolved("a", "b"), 1, conflict, healthy, NOW);
         assertThat(StatusTransitions.between(written, again)).as("said once, not on every reconcile").isEmpty();
+    }
+
+    private static WireConflictReport foreignAdvert(String sender) {
+        WireConflictReport conflict = new WireConflictReport();
+        conflict.kind = WireConflictReport.FOREIGN_ADVERT;
+        conflict.vhid = 1;
+        conflict.sender = sender;
+        return conflict;
+    }
+
+    private static WireConflictReport otherOwner(String mac) {
+        WireConflictReport conflict = new WireConflictReport();
+        conflict.kind = WireConflictReport.DUPLICATE_OWNER;
+        conflict.vhid = 1;
+        conflict.senderMac = mac;
+        return conflict;
+    }
+
+    /** An entry received {@code age} seconds ago, in that state since then, with these current conflicts (as the ledger keeps them). */
+    private static Received reporting(NodeState state, int age, WireConflictReport... conflicts) {
+        Received entry = entry(state, NOW.minusSeconds(age), NOW.minusSeconds(age));
+        entry.status().conflicts = List.of(conflicts);
+        return entry;
+    }
+
+    /** The status as the operator wrote it after {@code aggregate}, for the next reconcile. */
+    private static VirtualIPStatus written(StatusAggregate aggregate) {
+        VirtualIPStatus status = new VirtualIPStatus();
+        status.master = aggregate.master();
+        status.conditions = aggregate.conditions();
+        return status;
+    }
+
+    private static void assertCondition(StatusAggregate aggregate, String type, String status, String reason) {
+        assertThat(condition(aggregate, type)).as(type).satisfies(c -> {
+            assertThat(c.getStatus()).isEqualTo(status);
+            assertThat(c.getReason()).isEqualTo(reason);
+        });
+    }
+
+    @Test
+    void withoutConflictsVhidConflictIsFalseAndSplitBrainStaysWithTheMasterClaims() {
+        var result = aggregate(received("a", NodeState.MASTER, 1, "b", NodeState.BACKUP, 1), resolved("a", "b"));
+        assertCondition(result, ConditionTypes.VHID_CONFLICT, "False", "NoConflict");
+        assertThat(condition(result, ConditionTypes.VHID_CONFLICT).getMessage())
+                .isEqualTo("no node hears another speaker for VHID 1 and no other VirtualIP that may share a link holds it");
+        assertCondition(result, ConditionTypes.SPLIT_BRAIN, "False", "SingleMaster");
+        assertThat(result.phase()).isEqualTo(Phase.Ready);
+    }
+
+    @Test
+    void aForeignAdvertHeardByASelectedNodeIsAVhidConflictNamingNodeSenderAndVhidAndDegrades() {
+        var entries = Map.of("a", reporting(NodeState.MASTER, 1), "b", reporting(NodeState.FAILED, 1, foreignAdvert("192.0.2.50")));
+        var result = aggregate(entries, resolved("a", "b"));
+        assertCondition(result, ConditionTypes.VHID_CONFLICT, "True", "ForeignAdvertisements");
+        String message = condition(result, ConditionTypes.VHID_CONFLICT).getMessage();
+        assertThat(message).startsWith("b hears CARP adverts for VHID 1 from 192.0.2.50 that do not authenticate with this"
+                + " VirtualIP's password and address: another CARP speaker uses the VHID on that link");
+        assertCondition(result, ConditionTypes.DEGRADED, "True", "VhidConflict");
+        assertThat(condition(result, ConditionTypes.DEGRADED).getMessage()).isEqualTo(message);
+        assertThat(result.phase()).isEqualTo(Phase.Degraded);
+        assertCondition(result, ConditionTypes.SPLIT_BRAIN, "False", "SingleMaster");
+        assertCondition(result, ConditionTypes.READY, "True", "MasterElected");
+    }
+
+    @Test
+    void nodesHearingTheSameSenderAreNamedTogetherAndEverySenderIsNamed() {
+        var entries = Map.of("a", reporting(NodeState.MASTER, 1, foreignAdvert("192.0.2.50")),
+                "b", reporting(NodeState.BACKUP, 1, foreignAdvert("192.0.2.50"), foreignAdvert("192.0.2.51")));
+        assertThat(condition(aggregate(entries, resolved("a", "b")), ConditionTypes.VHID_CONFLICT).getMessage())
+                .startsWith("a, b hear CARP adverts for VHID 1 from 192.0.2.50 that do not authenticate with this VirtualIP's password"
+                        + " and address; b hears CARP adverts for VHID 1 from 192.0.2.51 that do not authenticate");
+    }
+
+    @Test
+    void aForeignAdvertFromAStaleEntryOrANodeNotSelectedIsIgnored() {
+        var entries = Map.of("a", reporting(NodeState.MASTER, 1), "b", reporting(NodeState.BACKUP, 31, foreignAdvert("192.0.2.50")),
+                "z", reporting(NodeState.BACKUP, 1, foreignAdvert("192.0.2.51")));
+        assertCondition(aggregate(entries, resolved("a", "b")), ConditionTypes.VHID_CONFLICT, "False", "NoConflict");
+    }
+
+    @Test
+    void theAllocatorsVerdictAloneIsAContestedVhidAndWithForeignAdvertsBothAreNamed() {
+        String contested = "VHID 1 is also used by VirtualIP 'older', which may share a link with 'web' (nodes a; interfaces auto-detected)";
+        var quiet = Map.of("a", reporting(NodeState.MASTER, 1));
+        var alone = aggregator.aggregate(new VirtualIPStatus(), 3L, List.of(), resolved("a"), 1, contested, quiet, NOW);
+        assertCondition(alone, ConditionTypes.VHID_CONFLICT, "True", "VhidContested");
+        assertThat(condition(alone, ConditionTypes.VHID_CONFLICT).getMessage()).isEqualTo(contested);
+
+        var heard = Map.of("a", reporting(NodeState.MASTER, 1, foreignAdvert("192.0.2.50")));
+        var both = aggregator.aggregate(new VirtualIPStatus(), 3L, List.of(), resolved("a"), 1, contested, heard, NOW);
+        assertCondition(both, ConditionTypes.VHID_CONFLICT, "True", "ForeignAdvertisements");
+        assertThat(condition(both, ConditionTypes.VHID_CONFLICT).getMessage()).contains("from 192.0.2.50").endsWith("; " + contested);
+        assertThat(condition(both, ConditionTypes.DEGRADED).getMessage()).isEqualTo(condition(both, ConditionTypes.VHID_CONFLICT).getMessage());
+    }
+
+    @Test
+    void foreignAdvertsWarnOnceWhenHeardAgainWhenAnotherSenderJoinsAndNotAtAllWhenTheyStop() {
+        var resolved = resolved("a", "b");
+        var heard = aggregate(Map.of("a", reporting(NodeState.MASTER, 1), "b", reporting(NodeState.FAILED, 1, foreignAdvert("192.0.2.50"))),
+                resolved);
+        String message = condition(heard, ConditionTypes.VHID_CONFLICT).getMessage();
+        assertThat(StatusTransitions.between(written(aggregate(received("a", NodeState.MASTER, 1, "b", NodeState.BACKUP, 1), resolved)), heard))
+                .containsExactly(EventNote.warning("VhidConflict", message));
+
+        var again = aggregator.aggregate(written(heard), 3L, List.of(), resolved, 1, null,
+                Map.of("a", reporting(NodeState.MASTER, 1), "b", reporting(NodeState.FAILED, 1, foreignAdvert("192.0.2.50"))), NOW);
+        assertThat(StatusTransitions.between(written(heard), again)).as("said once, not on every reconcile").isEmpty();
+
+        var another = aggregator.aggregate(written(again), 3L, List.of(), resolved, 1, null, Map.of("a",
+                reporting(NodeState.MASTER, 1), "b", reporting(NodeState.FAILED, 1, foreignAdvert("192.0.2.50"), foreignAdvert("192.0.2.51"))), NOW);
+        assertThat(StatusTransitions.between(written(again), another)).extracting(EventNote::message)
+                .singleElement().asString().contains("192.0.2.51");
+
+        var gone = aggregator.aggregate(written(another), 3L, List.of(), resolved, 1, null, received("a", NodeState.MASTER, 1, "b",
+                NodeState.BACKUP, 1), NOW);
+        assertCondition(gone, ConditionTypes.VHID_CONFLICT, "False", "NoConflict");
+        assertThat(gone.phase()).isEqualTo(Phase.Ready);
+        assertThat(StatusTransitions.between(written(another), gone)).isEmpty();
+    }
+
+    @Test
+    void anotherOwnerSeenByTheMasterIsSplitBrainNamingNodeAddressAndMacWhileTheMasterStays() {
+        var quiet = aggregate(received("a", NodeState.MASTER, 1, "b", NodeState.BACKUP, 1), resolved("a", "b"));
+        var result = aggregate(Map.of("a", reporting(NodeState.MASTER, 1, otherOwner("02:00:00:00:00:99")), "b", reporting(NodeState.BACKUP, 1)),
+                resolved("a", "b"));
+        assertThat(result.phase()).isEqualTo(Phase.SplitBrain);
+        assertCondition(result, ConditionTypes.SPLIT_BRAIN, "True", "DuplicateAddressOwner");
+        String message = "a holds 198.51.100.10/24 but 02:00:00:00:00:99 also answers ARP for it";
+        assertThat(condition(result, ConditionTypes.SPLIT_BRAIN).getMessage()).isEqualTo(message);
+        assertCondition(result, ConditionTypes.READY, "False", "DuplicateAddressOwner");
+        assertThat(result.master()).as("our holder is still known").isEqualTo("a");
+        assertCondition(result, ConditionTypes.VHID_CONFLICT, "False", "NoConflict");
+        assertThat(StatusTransitions.between(written(quiet), result)).as("a warning, and no master change")
+                .containsExactly(EventNote.warning("DuplicateAddressOwner", message));
+        var again = aggregator.aggregate(written(result), 3L, List.of(), resolved("a", "b"), 1, null,
+                Map.of("a", reporting(NodeState.MASTER, 1, otherOwner("02:00:00:00:00:99")), "b", reporting(NodeState.BACKUP, 1)), NOW);
+        assertThat(StatusTransitions.between(written(result), again)).isEmpty();
+
+        var gone = aggregator.aggregate(written(again), 3L, List.of(), resolved("a", "b"), 1, null,
+                received("a", NodeState.MASTER, 1, "b", NodeState.BACKUP, 1), NOW);
+        assertThat(gone.phase()).isEqualTo(Phase.Ready);
+        assertCondition(gone, ConditionTypes.SPLIT_BRAIN, "False", "SingleMaster");
+        assertCondition(gone, ConditionTypes.READY, "True", "MasterElected");
+        assertThat(StatusTransitions.between(written(again), gone)).isEmpty();
+    }
+
+    @Test
+    void anotherOwnerReportedByABackupOrAStaleMasterIsNotSplitBrain() {
+        var byBackup = aggregate(Map.of("a", reporting(NodeState.MASTER, 1), "b", reporting(NodeState.BACKUP, 1, otherOwner("02:00:00:00:00:99"))),
+                resolved("a", "b"));
+        assertCondition(byBackup, ConditionTypes.SPLIT_BRAIN, "False", "SingleMaster");
+        assertThat(byBackup.phase()).isEqualTo(Phase.Ready);
+
+        var byStaleMaster = aggregate(Map.of("a", reporting(NodeState.MASTER, 31, otherOwner("02:00:00:00:00:99")),
+                "b", reporting(NodeState.MASTER, 1)), resolved("a", "b"));
+        assertCondition(byStaleMaster, ConditionTypes.SPLIT_BRAIN, "False", "SingleMaster");
+    }
+
+    @Test
+    void aForeignAdvertIsNoSplitBrainAndAnotherOwnerIsNoVhidConflict() {
+        var result = aggregate(Map.of("a", reporting(NodeState.MASTER, 1, otherOwner("02:00:00:00:00:99"), foreignAdvert("192.0.2.50"))),
+                resolved("a"));
+        assertThat(condition(result, ConditionTypes.SPLIT_BRAIN).getMessage()).doesNotContain("192.0.2.50");
+        assertThat(condition(result, ConditionTypes.VHID_CONFLICT).getMessage()).doesNotContain("02:00:00:00:00:99");
+        assertThat(result.phase()).as("split brain outranks degraded").isEqualTo(Phase.SplitBrain);
+    }
+
+    @Test
+    void twoMastersOneOfWhichSeesAnotherOwnerStayMultipleMastersAndNameTheMac() {
+        var result = aggregate(Map.of("a", reporting(NodeState.MASTER, 1, otherOwner("02:00:00:00:00:99")), "b", reporting(NodeState.MASTER, 1)),
+                resolved("a", "b"));
+        assertCondition(result, ConditionTypes.SPLIT_BRAIN, "True", "MultipleMasters");
+        assertThat(condition(result, ConditionTypes.SPLIT_BRAIN).getMessage()).isEqualTo("a, b all claim MASTER for 198.51.100.10/24;"
+                + " a holds 198.51.100.10/24 but 02:00:00:00:00:99 also answers ARP for it");
     }
 }

@@ -14,7 +14,9 @@ import io.carpoperator.api.NodeStatus;
 import io.carpoperator.api.Phase;
 import io.carpoperator.api.ProbeType;
 import io.carpoperator.api.SecretKeyRef;
+import io.carpoperator.api.Timestamps;
 import io.carpoperator.api.VirtualIP;
+import io.carpoperator.api.WireConflictReport;
 import io.carpoperator.testing.WithStrictKubernetesTestServer;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -23,6 +25,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -270,7 +273,7 @@ public class VirtualIPReconcilerIT {
         cluster.report("agg", "node-b", NodeState.BACKUP);
         VirtualIP ready = cluster.awaitStatus("agg", v -> v.getStatus().phase == Phase.Ready);
         assertThat(ready.getStatus().master).isEqualTo("node-a");
-        assertThat(ready.getStatus().conditions).as(ready.getStatus().conditions.toString()).hasSize(5);
+        assertThat(ready.getStatus().conditions).as(ready.getStatus().conditions.toString()).hasSize(6);
         assertThat(condition(ready, ConditionTypes.READY).getStatus()).isEqualTo("True");
         await().atMost(OperatorTestSupport.TIMEOUT).until(() -> cluster.hasEvent("agg", "Normal", "MasterChanged"));
 
@@ -294,6 +297,91 @@ public class VirtualIPReconcilerIT {
             return v.getStatus().phase == Phase.Degraded && "StaleNodes".equals(condition(v, ConditionTypes.DEGRADED).getReason());
         });
         assertThat(condition(degraded, ConditionTypes.DEGRADED).getMessage()).contains("node-a").doesNotContain("node-b");
+    }
+
+    @Test
+    void conflictsTheNodesSeeOnTheWireRaiseVhidConflictAndSplitBrainWithWarningsAndClearWhenTheyStop() throws Exception {
+        cluster.create(vip("wire", "198.51.100.75/24"));
+        int vhid = cluster.awaitStatus("wire", v -> v.getStatus().resolved != null).getStatus().vhid;
+        Instant aMasterSince = Instant.now();
+        cluster.report("wire", "node-a", NodeState.MASTER, aMasterSince, aMasterSince);
+        cluster.report("wire", "node-b", NodeState.BACKUP);
+        cluster.report("wire", "node-c", NodeState.BACKUP);
+        cluster.awaitStatus("wire", v -> v.getStatus().phase == Phase.Ready);
+        try (AutoCloseable agents = cluster.keepRefreshing(Duration.ofSeconds(1))) {
+            // node-b hears a router pair's adverts for our VHID, and backs off
+            Instant heardAt = Instant.now();
+            cluster.report("wire", "node-b", withConflict(NodeState.FAILED, heardAt, heardAt, foreignAdvert(vhid, heardAt)));
+            VirtualIP heard = cluster.awaitStatus("wire", v -> "True".equals(condition(v, ConditionTypes.VHID_CONFLICT).getStatus()));
+            var conflict = condition(heard, ConditionTypes.VHID_CONFLICT);
+            assertThat(conflict.getReason()).isEqualTo("ForeignAdvertisements");
+            assertThat(conflict.getMessage()).startsWith("node-b hears CARP adverts for VHID " + vhid + " from 192.0.2.50 that do not"
+                    + " authenticate");
+            assertThat(heard.getStatus().phase).isEqualTo(Phase.Degraded);
+            assertThat(condition(heard, ConditionTypes.DEGRADED).getReason()).isEqualTo("VhidConflict");
+            assertThat(heard.getStatus().nodes.get("node-b").conflicts).singleElement().satisfies(c -> {
+                assertThat(c.sender).isEqualTo("192.0.2.50");
+                assertThat(c.lastSeen).as("stays in the NodeReport").isNull();
+            });
+            await().atMost(OperatorTestSupport.TIMEOUT).until(() -> cluster.eventMessages("wire", "Warning", "VhidConflict").stream()
+                    .anyMatch(m -> m.contains("node-b") && m.contains("192.0.2.50")));
+
+            // the adverts stop: node-b's report still lists the conflict, last seen over a minute before it was written
+            Instant later = Instant.now();
+            cluster.report("wire", "node-b", withConflict(NodeState.BACKUP, later, later, foreignAdvert(vhid, later.minusSeconds(61))));
+            VirtualIP quiet = cluster.awaitStatus("wire", v -> v.getStatus().phase == Phase.Ready);
+            assertThat(condition(quiet, ConditionTypes.VHID_CONFLICT).getReason()).isEqualTo("NoConflict");
+            assertThat(quiet.getStatus().nodes.get("node-b").conflicts).isNull();
+
+            // node-a, the master, sees another MAC answer ARP for the address
+            Instant seen = Instant.now();
+            cluster.report("wire", "node-a", withConflict(NodeState.MASTER, aMasterSince, seen, otherOwner(vhid, seen)));
+            VirtualIP split = cluster.awaitStatus("wire", v -> v.getStatus().phase == Phase.SplitBrain);
+            var splitBrain = condition(split, ConditionTypes.SPLIT_BRAIN);
+            assertThat(splitBrain.getReason()).isEqualTo("DuplicateAddressOwner");
+            assertThat(splitBrain.getMessage()).isEqualTo("node-a holds 198.51.100.75/24 but 02:00:00:00:00:99 also answers ARP for it");
+            assertThat(split.getStatus().master).isEqualTo("node-a");
+            await().atMost(OperatorTestSupport.TIMEOUT).until(() -> cluster.eventMessages("wire", "Warning", "DuplicateAddressOwner")
+                    .contains(splitBrain.getMessage()));
+
+            // the other owner is gone: the agent drops the conflict from its report
+            cluster.report("wire", "node-a", NodeState.MASTER, aMasterSince, Instant.now());
+            VirtualIP healed = cluster.awaitStatus("wire", v -> v.getStatus().phase == Phase.Ready);
+            assertThat(condition(healed, ConditionTypes.SPLIT_BRAIN).getReason()).isEqualTo("SingleMaster");
+            assertThat(condition(healed, ConditionTypes.READY).getReason()).isEqualTo("MasterElected");
+        }
+    }
+
+    private static NodeStatus withConflict(NodeState state, Instant since, Instant at, WireConflictReport conflict) {
+        NodeStatus entry = new NodeStatus(state, Timestamps.formatMillis(at));
+        entry.since = Timestamps.formatMillis(since);
+        entry.reason = "test says " + state;
+        entry.conflicts = List.of(conflict);
+        return entry;
+    }
+
+    private static WireConflictReport foreignAdvert(int vhid, Instant lastSeen) {
+        WireConflictReport conflict = new WireConflictReport();
+        conflict.kind = WireConflictReport.FOREIGN_ADVERT;
+        conflict.vhid = vhid;
+        conflict.sender = "192.0.2.50";
+        conflict.message = "adverts for vhid " + vhid + " from 192.0.2.50 fail authentication";
+        conflict.firstSeen = Timestamps.formatMillis(lastSeen.minusSeconds(5));
+        conflict.lastSeen = Timestamps.formatMillis(lastSeen);
+        conflict.count = 5L;
+        return conflict;
+    }
+
+    private static WireConflictReport otherOwner(int vhid, Instant lastSeen) {
+        WireConflictReport conflict = new WireConflictReport();
+        conflict.kind = WireConflictReport.DUPLICATE_OWNER;
+        conflict.vhid = vhid;
+        conflict.senderMac = "02:00:00:00:00:99";
+        conflict.message = "02:00:00:00:00:99 also answers ARP for 198.51.100.75";
+        conflict.firstSeen = Timestamps.formatMillis(lastSeen);
+        conflict.lastSeen = Timestamps.formatMillis(lastSeen);
+        conflict.count = 1L;
+        return conflict;
     }
 
     /** VirtualIPs as raw objects, for writing what the typed client could not express. */
