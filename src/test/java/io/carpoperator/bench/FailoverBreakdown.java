@@ -47,8 +47,8 @@ record FailoverBreakdown(Map<String, Double> figures, List<String> notes, List<T
             new Figure(HOOK_START, "node2's MASTER line until its \"Spawning [up hook]\" line (ucarp only)"),
             new Figure(MASTER_TO_GARP, "node2's MASTER line until its first gratuitous ARP for the VIP on the wire (the"
                     + " up hook's run, ip addr add, then the send; ucarp only)"),
-            new Figure(ADVERT_TO_GARP, "node1's last advert until node2's first gratuitous ARP for the VIP (ucarp ideal"
-                    + " 3.039 s, keepalived's master-down 3 x 1 + 156/256 = 3.609 s)"),
+            new Figure(ADVERT_TO_GARP, "node1's last advert until node2's first gratuitous ARP for the VIP (ideal: ucarp's"
+                    + " master-down 3.039 s plus its up hook; keepalived's 3 x 1 + 156/256 = 3.609 s)"),
             new Figure(GARP_TO_REPLY, "node2's first gratuitous ARP until the client's first echo reply from node2"));
 
     /** What the run's events are matched against. {@code backupMac} in lower case, as the sniffer prints it. */
