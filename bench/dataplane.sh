@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Data-plane figures on a network-namespace lab (needs root, ucarp 1.5.2, keepalived, iproute2, iputils, util-linux):
+# Data-plane figures on a network-namespace lab (needs root, ucarp 1.5.2, keepalived, iproute2, iputils, util-linux,
+# perl):
 #   client outage when the master crashes, loses its link or is stopped gracefully; isolation to withdraw and recovery
 #   after the heal; agent RSS/CPU with 1, 10 and 100 VIPs. Systems, interleaved run by run: carp-operator's agent
 #   (standalone), plain ucarp, keepalived VRRP and the seed's own ucarp-watchdog.sh (isolation only).
@@ -13,6 +14,8 @@
 #                     single holder again, longest two-holder time, client outage
 #     isolation       switch port disabled then healed: withdraw, rejoin, reclaim
 #     footprint       the agent's RSS and CPU with -Dbench.footprint VIPs
+#   kill and link-down also break each run's failover down (issue 15; a perl sniffer on the client's wire, node2's
+#   ucarp log): fault-after-advert, advert-to-master, hook-start, master-to-garp, advert-to-garp, garp-to-reply.
 #   An unknown scenario name stops the run before the lab is built. Each system's instance runs under setsid, as
 #   leader of its own process group. Timelines and bar charts are written as SVG to docs/img/.
 # Usage: bench/dataplane.sh [--runs N] [--seed-runs N] [maven -D options, e.g. -Dbench.footprint=1,10,100,
@@ -20,6 +23,8 @@
 # The stop and crash rows only (issue 14), 10 runs each, agent beside plain ucarp and keepalived:
 #   bench/dataplane.sh --runs 10 -Dbench.systems=agent,ucarp,keepalived \
 #       -Dbench.scenarios=graceful,graceful-group,graceful-all,ucarp-crash
+# The failover breakdown (issue 15), 10 runs each:
+#   bench/dataplane.sh --runs 10 -Dbench.systems=agent,ucarp,keepalived -Dbench.scenarios=kill,link-down
 # Only 198.51.100.0/24 and 203.0.113.0/24, only inside the lab's own namespaces; the lab is removed at the end.
 # Takes /tmp/carp-lab.lock for the whole run: only one lab can exist on a machine at a time.
 set -euo pipefail

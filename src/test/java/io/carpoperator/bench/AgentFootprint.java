@@ -127,7 +127,8 @@ final class AgentFootprint {
         List<Process> ucarps = new ArrayList<>();
         try {
             for (int i = 1; i <= count; i++) {
-                ucarps.add(PlainUcarpSystem.start(node1, i, footprintAddress(i), PlainUcarpSystem.MASTER_SKEW, password, hooks));
+                ucarps.add(PlainUcarpSystem.start(node1, i, footprintAddress(i), PlainUcarpSystem.MASTER_SKEW, password, hooks,
+                        ProcessBuilder.Redirect.DISCARD));
             }
             Instant deadline = Instant.now().plusSeconds(60);
             while (footprintAddressesHeld(count) < count && Instant.now().isBefore(deadline)) {

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * carp-operator's agent in standalone mode ({@link StandaloneAgentMain}), one JVM per node with the agent pod's JVM
@@ -44,9 +45,19 @@ final class AgentSystem extends ProcessPairSystem {
                 "--run-dir", runDir.toString(), "--state-dir", runDir.resolveSibling(runDir.getFileName() + "-state").toString(),
                 "--name", "bench-" + vhid));
         ProcessBuilder builder = instanceCommand(node, argv).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(pair.workDir().resolve("agent-" + node.name() + ".log").toFile()));
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log(node).toFile()));
         builder.environment().putAll(AgentRuntime.NATIVE_ENV);
         return node.start(builder);
+    }
+
+    /** The agent JVM's log: ucarp's lines are in it at DEBUG, after "ucarp[PID] ". */
+    @Override
+    public Optional<Path> ucarpLog(LabNode node) {
+        return Optional.of(log(node));
+    }
+
+    private Path log(LabNode node) {
+        return pair.workDir().resolve("agent-" + node.name() + ".log");
     }
 
     /** The test class path failsafe gave this JVM, so a child JVM runs the same classes. */

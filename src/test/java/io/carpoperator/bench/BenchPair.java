@@ -37,6 +37,12 @@ record BenchPair(Lab lab, LabNode master, LabNode backup, String vip, String pas
                 .until(() -> ProcessTree.descendant(process, name).isPresent());
     }
 
+    /** {@code node}'s MAC address on the VIP network, in lower case as the kernel prints it. */
+    String macOf(LabNode node) {
+        return node.run(List.of("cat", "/sys/class/net/" + node.vipInterface() + "/address")).orThrow().output().strip()
+                .toLowerCase(java.util.Locale.ROOT);
+    }
+
     /** Links up, switch ports forwarding, and the VIP removed wherever a killed process left it. */
     void reset() {
         for (LabNode node : List.of(master, backup)) {

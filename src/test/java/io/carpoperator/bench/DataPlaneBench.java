@@ -22,7 +22,9 @@ import org.junit.jupiter.api.Test;
  * Data-plane figures on one two-node lab: carp-operator's agent, plain ucarp, keepalived and the seed's watchdog, each
  * in the scenarios it takes part in, interleaved run by run so machine noise hits all alike; then the agent's memory
  * and CPU. A benchmark, not a test: it asserts nothing and runs only when asked for (bench/dataplane.sh); it is not
- * matched by the *Test / *IT patterns. Every figure line starts with "BENCH".
+ * matched by the *Test / *IT patterns. Every figure line starts with "BENCH". In the crash and link-down scenarios each
+ * run's failover is also broken down ({@link FailoverBreakdown}): a sniffer on the client's wire and node2's ucarp log
+ * time node1's last advert, node2's MASTER line, its up hook's start, its gratuitous ARP and the client's first reply.
  *
  * <p>Properties: bench.runs (10), bench.seedRuns (as bench.runs; the seed needs about two minutes a run),
  * bench.systems (agent,ucarp,keepalived,seed-watchdog), bench.scenarios (all, or slugs among footprint and
@@ -129,13 +131,22 @@ class DataPlaneBench {
     record Metric(String key, String title, String baseline) {
     }
 
-    /** The summary's tables in print order: every outage scenario, the ucarp-crash details, then isolation. */
+    /**
+     * The summary's tables in print order: every outage scenario, each traced one followed by its failover breakdown,
+     * the ucarp-crash details, then isolation.
+     */
     static List<Metric> metrics() {
         List<Metric> metrics = new ArrayList<>();
         for (Scenario scenario : Scenario.values()) {
             if (scenario != Scenario.ISOLATION) {
                 metrics.add(new Metric(scenario.slug(), "client outage, " + scenario.description() + ", seconds",
                         OUTAGE_BASELINE));
+            }
+            if (ScenarioRunner.TRACED.contains(scenario)) {
+                for (FailoverBreakdown.Figure figure : FailoverBreakdown.FIGURES) {
+                    metrics.add(new Metric(FailoverBreakdown.key(scenario, figure.suffix()), scenario.slug() + " breakdown: "
+                            + figure.title() + ", seconds", OUTAGE_BASELINE));
+                }
             }
         }
         String poll = " (upper bound: holder polls every " + HolderSampler.FINE_PERIOD.toMillis() + " ms)";

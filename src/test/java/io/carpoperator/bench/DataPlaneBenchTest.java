@@ -32,4 +32,23 @@ class DataPlaneBenchTest {
         assertThat(DataPlaneBench.metrics()).filteredOn(m -> m.key().startsWith("graceful"))
                 .allMatch(m -> m.baseline().equals(DataPlaneBench.OUTAGE_BASELINE));
     }
+
+    @Test
+    void theKillAndLinkDownBreakdownsFollowTheirOwnOutageTable() {
+        List<String> keys = DataPlaneBench.metrics().stream().map(DataPlaneBench.Metric::key).toList();
+        List<String> breakdown = List.of("fault-after-advert", "advert-to-master", "hook-start", "master-to-garp",
+                "advert-to-garp", "garp-to-reply");
+
+        assertThat(keys.subList(keys.indexOf("kill"), keys.indexOf("kill") + 7))
+                .containsExactlyElementsOf(prefixed("kill", breakdown));
+        assertThat(keys.subList(keys.indexOf("link-down"), keys.indexOf("link-down") + 7))
+                .containsExactlyElementsOf(prefixed("link-down", breakdown));
+        assertThat(keys).noneMatch(k -> k.startsWith("graceful-") && breakdown.stream().anyMatch(k::endsWith));
+    }
+
+    private static List<String> prefixed(String slug, List<String> suffixes) {
+        List<String> keys = new ArrayList<>(List.of(slug));
+        suffixes.forEach(suffix -> keys.add(slug + "-" + suffix));
+        return keys;
+    }
 }

@@ -1,5 +1,8 @@
 package io.carpoperator.bench;
 
+import io.carpoperator.lab.LabNode;
+import java.nio.file.Path;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -40,6 +43,14 @@ interface FailoverSystem {
      * FAULT. An isolated node that withdrew does not; it takes part again when it recovers.
      */
     boolean masterTakesPart();
+
+    /**
+     * The file {@code node}'s ucarp lines are appended to, each with ucarp's own time stamp ({@link UcarpLog}); empty
+     * for a system without ucarp.
+     */
+    default Optional<Path> ucarpLog(LabNode node) {
+        return Optional.empty();
+    }
 
     /** SIGKILL to everything this system started; {@link BenchPair#reset()} then removes what it left. */
     void stopAll();

@@ -7,16 +7,20 @@ import io.carpoperator.lab.OutageReport;
 import io.carpoperator.lab.PingReply;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 
 /**
- * One run of one system in one scenario: start the pair, let it settle, start the client and the holder polls,
- * inject the fault on node1, measure, then stop everything and reset the lab.
+ * One run of one system in one scenario: start the pair, let it settle, start the client and the holder polls (and,
+ * in the {@link #TRACED} scenarios, the sniffer on the client's wire), inject the fault on node1, measure, then stop
+ * everything and reset the lab.
  */
 final class ScenarioRunner {
 
@@ -44,8 +48,16 @@ final class ScenarioRunner {
      */
     static final Duration ADVERT_INTERVAL = Duration.ofSeconds(1);
 
+    /**
+     * The scenarios whose failovers are broken down ({@link FailoverBreakdown}) from the client's wire and node2's ucarp
+     * log: where the time between node1's last advert and the client's first reply from node2 goes.
+     */
+    static final Set<Scenario> TRACED = EnumSet.of(Scenario.KILL, Scenario.LINK_DOWN);
+
     private final BenchPair pair;
     private final Random random;
+    /** node2's MAC on the VIP network, read once: its GARPs and replies are told from node1's by it. */
+    private String backupMac;
 
     ScenarioRunner(BenchPair pair, Random random) {
         this.pair = pair;
@@ -80,14 +92,21 @@ final class ScenarioRunner {
             DataPlaneBench.pause(SETTLE);
             // the finer polls only where a figure is held against a limit of a few hundred milliseconds
             Duration period = scenario == Scenario.UCARP_CRASH ? HolderSampler.FINE_PERIOD : HolderSampler.PERIOD;
+            boolean traced = TRACED.contains(scenario);
+            if (traced && backupMac == null) {
+                backupMac = pair.macOf(pair.backup());
+            }
+            // the sniffer listens in the client's namespace only, from before the fault until the run's end; null (no
+            // capture, nothing to close) in the scenarios not broken down
             try (ClientPinger pinger = servingPinger(); HolderSampler sampler = HolderSampler.start(
-                    List.of(pair.master(), pair.backup()), pair.vip(), period)) {
+                    List.of(pair.master(), pair.backup()), pair.vip(), period);
+                 WireTimeline wire = traced ? WireTimeline.start(pair.lab().client(), pair.workDir()) : null) {
                 DataPlaneBench.pause(LEAD_IN.plus(phaseJitter()));
                 Instant faultAt = Instant.now();
                 return switch (scenario) {
                     case ISOLATION -> isolation(system, pinger, sampler, faultAt);
                     case UCARP_CRASH -> ucarpCrash(system, pinger, sampler, faultAt);
-                    default -> outage(system, scenario, pinger, sampler, faultAt);
+                    default -> outage(system, scenario, vhid, pinger, sampler, Optional.ofNullable(wire), faultAt);
                 };
             }
         } finally {
@@ -96,8 +115,8 @@ final class ScenarioRunner {
         }
     }
 
-    private RunOutcome outage(FailoverSystem system, Scenario scenario, ClientPinger pinger, HolderSampler sampler,
-                              Instant faultAt) {
+    private RunOutcome outage(FailoverSystem system, Scenario scenario, int vhid, ClientPinger pinger,
+                              HolderSampler sampler, Optional<WireTimeline> wire, Instant faultAt) {
         switch (scenario) {
             case KILL -> {
                 system.killMasterHard();
@@ -133,9 +152,25 @@ final class ScenarioRunner {
         }
         DataPlaneBench.pause(LEAD_IN);
         Instant end = Instant.now();
-        Timeline timeline = timeline(system, scenario, faultAt, end, pinger, sampler,
-                List.of(new Timeline.Marker(faultAt, scenario.markerLabel())));
-        return new RunOutcome(Map.of(scenario.slug(), outage), notes, timeline);
+        Map<String, Double> figures = new LinkedHashMap<>(Map.of(scenario.slug(), outage));
+        List<Timeline.Marker> markers = new ArrayList<>(List.of(new Timeline.Marker(faultAt, scenario.markerLabel())));
+        wire.ifPresent(capture -> {
+            FailoverBreakdown breakdown = breakdown(system, scenario, vhid, faultAt, capture);
+            figures.putAll(breakdown.figures());
+            notes.addAll(breakdown.notes());
+            markers.addAll(breakdown.markers());
+        });
+        Timeline timeline = timeline(system, scenario, faultAt, end, pinger, sampler, markers);
+        return new RunOutcome(figures, notes, timeline);
+    }
+
+    /** The failover's breakdown from what the client's wire showed so far and node2's ucarp lines, if it has ucarp. */
+    private FailoverBreakdown breakdown(FailoverSystem system, Scenario scenario, int vhid, Instant faultAt,
+                                        WireTimeline wire) {
+        FailoverBreakdown.Subject subject = new FailoverBreakdown.Subject(system.name(), scenario, faultAt, vhid,
+                pair.master().address(), pair.vip(), backupMac);
+        return FailoverBreakdown.of(subject, wire.events(), wire.startFailure(),
+                system.ucarpLog(pair.backup()).map(log -> UcarpLog.read(log, ZoneId.systemDefault())));
     }
 
     private RunOutcome isolation(FailoverSystem system, ClientPinger pinger, HolderSampler sampler, Instant faultAt) {
