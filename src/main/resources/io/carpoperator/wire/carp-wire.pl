@@ -1,11 +1,11 @@
 #!/usr/bin/perl
 # carp-wire.pl: carp-operator's long-lived helper for raw packets on one node's links (io.carpoperator.wire).
 #
-# Runs as root in the node's network namespace with nothing but Debian's essential perl-base (Socket, IO::Select,
-# POSIX, Errno). One command per line on stdin, one event per line on stdout, flushed line by line. A single select
-# loop serves stdin and every socket, so no socket can hold up another. A bad command line is answered with an error
-# event and never ends the helper; "quit" or the end of stdin ends it with exit code 0. Timestamps are the caller's:
-# it notes when it wrote a command and when the event's line arrived.
+# Runs as root in the node's network namespace with nothing but Debian's essential perl-base (Socket, Errno). One
+# command per line on stdin, one event per line on stdout, flushed line by line. A single select() loop serves stdin
+# and every socket, each read without blocking, so no socket can hold up another. A bad command line is answered with
+# an error event and never ends the helper; "quit" or the end of stdin ends it with exit code 0. Timestamps are the
+# caller's: it notes when it wrote a command and when the event's line arrived.
 #
 # Commands (ID: a decimal request number of at most 18 digits chosen by the caller; ADDRESS: a dotted-quad IPv4
 # address; IFACE: a Linux interface name):
@@ -31,7 +31,6 @@ use strict;
 use warnings;
 use Socket qw(AF_INET SOCK_RAW SOCK_DGRAM SOL_SOCKET IPPROTO_IP IP_ADD_MEMBERSHIP MSG_DONTWAIT
     INADDR_ANY inet_aton inet_ntoa pack_sockaddr_in unpack_sockaddr_in);
-use IO::Select;
 
 # Linux constants Socket.pm does not export (SO_BINDTODEVICE it knows, per architecture, but will not export).
 use constant {
@@ -43,6 +42,8 @@ use constant {
     IPPROTO_ICMP    => 1,
     IPPROTO_CARP    => 112,
     SOL_RAW         => 255,
+    SOL_PACKET      => 263,
+    PACKET_IGNORE_OUTGOING => 23,
     ICMP_FILTER     => 1,
     ICMP_ECHOREPLY  => 0,
     ICMP_ECHO       => 8,
@@ -58,10 +59,13 @@ use constant {
 
 $| = 1;
 $SIG{PIPE} = 'DEFAULT';    # the reader is gone: nobody is left to tell anything
+exit 0 unless defined fileno(STDIN);    # no stdin at all is as good as its end
 
 my $ident = $$ & 0xffff;
-my $select = IO::Select->new(\*STDIN);
+my $watched = '';          # select() bit vector of stdin and every socket
 my %reader_of;             # fileno => sub reading that socket
+vec($watched, fileno(STDIN), 1) = 1;
+$reader_of{fileno(STDIN)} = \&read_commands;
 my $icmp_socket;
 my %icmp_by_sequence;      # sequence => { id, address (packed), at }
 my %arp_waiting;           # iface => { address (packed) => { id => 1 } }
@@ -76,11 +80,11 @@ my $last_sweep = time;
 
 emit("ready $$");
 while (1) {
-    for my $handle ($select->can_read(1)) {
-        if (fileno($handle) == fileno(STDIN)) {
-            read_commands();
-        } else {
-            my $reader = $reader_of{fileno($handle)};
+    my $ready = select(my $readable = $watched, undef, undef, 1);
+    if ($ready > 0) {
+        for my $fd (keys %reader_of) {
+            next unless vec($readable, $fd, 1);
+            my $reader = $reader_of{$fd};
             $reader->() if $reader;
         }
     }
@@ -287,6 +291,8 @@ sub arp_socket {
     socket(my $socket, AF_PACKET, SOCK_RAW, unpack('S', pack('n', ETH_P_ARP))) or die "cannot open an ARP socket: $!\n";
     bind($socket, pack('S n i S C C a8', AF_PACKET, ETH_P_ARP, $index, 0, 0, 0, ''))
         or die "cannot bind an ARP socket to $iface: $!\n";
+    # Linux 4.20+: our own requests are not handed back to us (older kernels: read_arp drops them by packet type).
+    setsockopt($socket, SOL_PACKET, PACKET_IGNORE_OUTGOING, 1);
     watch($socket, sub { read_arp($iface, $socket) });
     return $socket;
 }
@@ -412,14 +418,15 @@ sub forget_stale_requests {
 sub watch {
     my ($socket, $reader) = @_;
     $reader_of{fileno($socket)} = $reader;
-    $select->add($socket);
+    vec($watched, fileno($socket), 1) = 1;
 }
 
-# Out of the select set before the close: IO::Select finds a handle by its file number, which a close takes away.
+# Out of the select set before the close, which takes the file number away.
 sub unwatch {
     my ($socket) = @_;
-    delete $reader_of{fileno($socket)};
-    $select->remove($socket);
+    my $fd = fileno($socket);
+    delete $reader_of{$fd};
+    vec($watched, $fd, 1) = 0;
     close $socket;
 }
 
