@@ -23,7 +23,7 @@ import org.jboss.logging.Logger;
  * One command per line on the helper's stdin, one event per line on its stdout. IDs are request numbers of at most 18
  * decimal digits chosen here ({@link #nextRequestId()}), ADDRESS a dotted-quad IPv4 address, IFACE an interface name.
  * <pre>
- * icmp ID ADDRESS          one ICMP echo request (identifier: the helper's, sequence: ID &amp; 0xffff)
+ * icmp ID ADDRESS          one ICMP echo request (identifier: random per helper, sequence: ID &amp; 0xffff)
  * arp ID IFACE ADDRESS     one ARP request on IFACE, from the address IFACE would use towards ADDRESS
  * dad ID IFACE ADDRESS     one ARP probe (RFC 5227, sender 0.0.0.0): who else answers for ADDRESS?
  * cancel ID                stop waiting for replies to ID

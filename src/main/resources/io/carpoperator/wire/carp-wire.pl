@@ -9,7 +9,7 @@
 #
 # Commands (ID: a decimal request number of at most 18 digits chosen by the caller; ADDRESS: a dotted-quad IPv4
 # address; IFACE: a Linux interface name):
-#   icmp ID ADDRESS          send one ICMP echo request to ADDRESS (identifier: this helper's, sequence: ID & 0xffff)
+#   icmp ID ADDRESS          send one ICMP echo request to ADDRESS (identifier: random per helper, sequence: ID & 0xffff)
 #   arp ID IFACE ADDRESS     send one ARP request for ADDRESS on IFACE, from the address IFACE would use towards it
 #   dad ID IFACE ADDRESS     send one ARP probe for ADDRESS on IFACE (RFC 5227: sender address 0.0.0.0)
 #   cancel ID                stop waiting for replies to request ID (the caller's deadline passed)
@@ -61,7 +61,9 @@ $| = 1;
 $SIG{PIPE} = 'DEFAULT';    # the reader is gone: nobody is left to tell anything
 exit 0 unless defined fileno(STDIN);    # no stdin at all is as good as its end
 
-my $ident = $$ & 0xffff;
+# Random, not the pid: two agents' helpers may share a node's namespace for a moment (a rolling update), each with
+# the same small pid of its own pid namespace and request ids counting from 1, and must not take each other's replies.
+my $ident = int(rand(65536));
 my $watched = '';          # select() bit vector of stdin and every socket
 my %reader_of;             # fileno => sub reading that socket
 vec($watched, fileno(STDIN), 1) = 1;
