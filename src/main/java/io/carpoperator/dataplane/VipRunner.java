@@ -49,6 +49,8 @@ public final class VipRunner implements VipDataPlane {
     static final Duration RESOLVE_RETRY = Duration.ofSeconds(10);
     /** After backing off because of foreign adverts, try again this much later. */
     static final Duration AUTHENTICATION_RETRY = ForeignAdvertBackOff.NORMAL;
+    /** How long a "Bad digest" waits for the wire watch to have heard the same advert. */
+    static final Duration FOREIGN_ADVERT_SETTLE = Duration.ofMillis(150);
     /** A stop this soon after ucarp exited as master still hands over: the backup may be waiting on its timer. */
     static final Duration RECENT_MASTER = Duration.ofSeconds(10);
 
@@ -71,6 +73,7 @@ public final class VipRunner implements VipDataPlane {
     private final GratuitousArpRepeater gratuitousArp;
     private final ForeignAdvertBackOff foreignAdverts;
     private final PasswordRotation passwordRotation;
+    private final WireWatch wireWatch;
     private ScheduledFuture<?> retry;
     private boolean ucarpWanted;
 
@@ -94,6 +97,8 @@ public final class VipRunner implements VipDataPlane {
         this.passwordRotation = new PasswordRotation(env.scheduler());
         this.participation = new Participation(env.clock(), foreignAdverts);
         this.watchdog = new VipWatchdog(label, settings, env, this::onRound);
+        this.wireWatch = new WireWatch(label, env.links(), env.scheduler(), env.clock(), () -> this.settings,
+                this::isMaster, () -> publish(report()));
     }
 
     /** Resolves what is missing, writes the passfile and hooks, and starts ucarp and the watchdog. */
@@ -154,6 +159,7 @@ public final class VipRunner implements VipDataPlane {
         }
         gratuitousArp.schedule(next.gratuitousArpInterval());
         if (!Objects.equals(was.password(), next.password())) {
+            wireWatch.passwordChanged(was.password());
             rotatePassword(master, next.advbase());
         }
         return true;
@@ -162,7 +168,7 @@ public final class VipRunner implements VipDataPlane {
     @Override
     public synchronized VipReport report() {
         return new VipReport(participation.state(), participation.since(), participation.reason(), sourceAddress, lastRound,
-                supervisor == null ? 0 : supervisor.restarts(), List.of());
+                supervisor == null ? 0 : supervisor.restarts(), wireWatch.conflicts());
     }
 
     @Override
@@ -178,6 +184,7 @@ public final class VipRunner implements VipDataPlane {
         foreignAdverts.cancel();
         passwordRotation.cancel();
         watchdog.close();
+        wireWatch.close();
         String how;
         synchronized (actionLock) {
             UcarpSupervisor s;
@@ -251,6 +258,7 @@ public final class VipRunner implements VipDataPlane {
             return;
         }
         watchdog.start(interfaceName, isolationHosts);
+        wireWatch.start(interfaceName, sourceAddress);
         LOG.infof("%s: on %s from %s, %s", label, interfaceName, sourceAddress, watchdog.describeTargets());
         gratuitousArp.schedule(settings.gratuitousArpInterval());
         reconcile();
@@ -394,12 +402,28 @@ public final class VipRunner implements VipDataPlane {
         }
     }
 
+    /**
+     * ucarp heard an advert for our vhid that did not authenticate. From one of our peers it is our own group on
+     * another password: back off (see {@link ForeignAdvertBackOff}). From another speaker only (seen by the
+     * {@link WireWatch}, which reports it): ucarp ignores such adverts, so keep taking part. The watch hears the same
+     * packet as ucarp, at about the same moment, so the decision waits {@link #FOREIGN_ADVERT_SETTLE} for it.
+     */
     private void onForeignAdvert(String message) {
+        env.scheduler().schedule(() -> decideOnForeignAdvert(message), FOREIGN_ADVERT_SETTLE.toNanos(),
+                TimeUnit.NANOSECONDS);
+    }
+
+    private void decideOnForeignAdvert(String message) {
         boolean backOff;
         synchronized (this) {
             backOff = participation.backsOffFromForeignAdvert();
         }
         if (!backOff) {
+            return;
+        }
+        if (wireWatch.foreignOnlyRecently() && !foreignAdverts.inRotation()) {
+            LOG.debugf("%s: not backing off: the adverts ucarp could not authenticate come from another speaker, not a"
+                    + " peer (%s)", label, message);
             return;
         }
         // begun under this monitor, as the step that reports it: no other step sees the back-off without its reason

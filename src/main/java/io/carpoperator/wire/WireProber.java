@@ -73,6 +73,8 @@ public final class WireProber implements Prober, WireHelper.Listener {
         final long sentNanos;
         final long freshUntilNanos;
         final List<Request> waiting = new ArrayList<>(1);
+        /** Set under the lock when the reply came; a fresh answered packet answers later probes at once. */
+        Duration answered;
 
         Packet(long requestId, ProbeKey key, long sentNanos, Duration deadline) {
             this.requestId = requestId;
@@ -114,6 +116,10 @@ public final class WireProber implements Prober, WireHelper.Listener {
         synchronized (lock) {
             long now = helper.nanoTime();
             packet = newest.get(key);
+            if (packet != null && packet.freshAt(now) && packet.answered != null) {
+                // answered less than a deadline ago: as good as a reply to a packet sent now
+                return CompletableFuture.completedFuture(ProbeResult.answered(target, packet.answered));
+            }
             joined = packet != null && packet.freshAt(now) && waitedFor.get(packet.requestId) == packet;
             if (!joined) {
                 packet = new Packet(helper.nextRequestId(), key, now, deadline);
@@ -160,14 +166,18 @@ public final class WireProber implements Prober, WireHelper.Listener {
     private void answered(long requestId, ProbeKind kind, long arrivedNanos) {
         Packet packet;
         List<Request> answered;
+        Duration rtt;
         synchronized (lock) {
             packet = waitedFor.get(requestId);
             if (packet == null || packet.key.kind() != kind) {
                 return;
             }
+            rtt = Duration.ofNanos(Math.max(0, arrivedNanos - packet.sentNanos));
+            packet.answered = rtt;
             answered = finish(packet);
+            // stays the newest packet of its target: probes asked while it is fresh share its answer
+            newest.put(packet.key, packet);
         }
-        Duration rtt = Duration.ofNanos(Math.max(0, arrivedNanos - packet.sentNanos));
         for (Request request : answered) {
             request.timer.cancel(false);
             request.result.complete(ProbeResult.answered(request.target, rtt));

@@ -93,7 +93,7 @@ class DataPlaneBench {
                     }
                     int vhid = vhid(i, scenario);
                     try {
-                        ScenarioRunner.RunOutcome outcome = runner.run(system, scenario, vhid);
+                        ScenarioRunner.RunOutcome outcome = runner.run(system, scenario, vhid, faultPhase(run, scenario));
                         for (Map.Entry<String, Double> figure : outcome.figures().entrySet()) {
                             table.add(figure.getKey(), system.name(), figure.getValue());
                             bench(String.format("sample run %d %s %s: %.3f s", run, figure.getKey(), system.name(),
@@ -117,6 +117,12 @@ class DataPlaneBench {
             bench("run " + run + "/" + RUNS + " done");
         }
         summary(table, notes);
+    }
+
+    /** The point of node1's advert cycle at which run {@code run} of {@code scenario} faults, the same for every system. */
+    static Duration faultPhase(int run, Scenario scenario) {
+        Random draw = new Random(JITTER_SEED * 1_000_003L + run * 31L + scenario.ordinal());
+        return Duration.ofMillis(draw.nextInt((int) ScenarioRunner.ADVERT_INTERVAL.toMillis()));
     }
 
     /**

@@ -101,6 +101,20 @@ final class WireTimeline implements AutoCloseable {
     }
 
     /** One sniffer line as an event; empty for its comment lines and anything else. */
+    /** Waits up to {@code within} for an advert from {@code source} heard after {@code after}; its time, or empty. */
+    Optional<Instant> awaitAdvert(String source, Instant after, Duration within) {
+        Instant deadline = Instant.now().plus(within);
+        while (true) {
+            Optional<Instant> heard = events().stream()
+                    .filter(e -> e instanceof Advert a && a.source().equals(source) && a.at().isAfter(after))
+                    .map(WireEvent::at).findFirst();
+            if (heard.isPresent() || Instant.now().isAfter(deadline)) {
+                return heard;
+            }
+            DataPlaneBench.pause(Duration.ofMillis(2));
+        }
+    }
+
     static Optional<WireEvent> parse(String line) {
         String text = line.strip();
         Matcher m = ADVERT.matcher(text);

@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -55,6 +57,7 @@ public final class LabAgents implements AutoCloseable {
     });
     private final AgentMetrics metrics = new AgentMetrics();
     private final List<RunningVip> running = new CopyOnWriteArrayList<>();
+    private final Map<String, DataPlaneEnvironment> environments = new ConcurrentHashMap<>();
 
     public LabAgents(Lab lab) throws IOException {
         this.lab = lab;
@@ -86,8 +89,9 @@ public final class LabAgents implements AutoCloseable {
 
     public RunningVip start(LabNode node, VipSettings settings) {
         List<VipReport> reports = new CopyOnWriteArrayList<>();
-        DataPlaneEnvironment env = DataPlaneEnvironment.forHost(root.resolve(node.name()),
-                List.of("ip", "netns", "exec", node.namespace()), scheduler, metrics);
+        // one environment per node, as an agent has: its VIPs share the node's wire helper
+        DataPlaneEnvironment env = environments.computeIfAbsent(node.name(), name -> DataPlaneEnvironment.forHost(
+                root.resolve(name), List.of("ip", "netns", "exec", node.namespace()), scheduler, metrics));
         VipRunner runner = VipRunner.start(settings, reports::add, env);
         RunningVip vip = new RunningVip(node, runner, reports);
         running.add(vip);
@@ -131,6 +135,8 @@ public final class LabAgents implements AutoCloseable {
     @Override
     public void close() throws IOException {
         stopAll();
+        environments.values().forEach(DataPlaneEnvironment::close);
+        environments.clear();
         scheduler.shutdownNow();
         try {
             scheduler.awaitTermination(5, TimeUnit.SECONDS);

@@ -50,6 +50,7 @@ class VipRunnerTest {
     private final AgentMetrics metrics = new AgentMetrics();
     private boolean helperTakesOver = true;
 
+    private final FakeLinks links = new FakeLinks();
     private final Prober prober = (target, deadline) -> CompletableFuture.completedFuture(
             unreachable.contains(target.address())
                     ? ProbeResult.failed(target, "exit 1: no reply")
@@ -173,7 +174,7 @@ class VipRunnerTest {
     };
 
     private DataPlaneEnvironment env() {
-        return new DataPlaneEnvironment(runDir, List.of("ip", "netns", "exec", "n1"), node, launcher, prober, scheduler,
+        return new DataPlaneEnvironment(runDir, List.of("ip", "netns", "exec", "n1"), node, launcher, prober, links, scheduler,
                 scheduler.clock(), metrics);
     }
 
@@ -298,6 +299,7 @@ class VipRunnerTest {
         VipRunner runner = start(settings("eth0", false, Duration.ZERO));
         ucarp().switchTo(UcarpState.BACKUP);
         ucarp().say(new UcarpEvent.AuthenticationFailed("Bad digest - md2=[1] md=[2] - Check vhid, password and virtual IP address"));
+        scheduler.advance(VipRunner.FOREIGN_ADVERT_SETTLE); // the wire watch's verdict on the same advert
         scheduler.runDueTasks();
 
         assertThat(runner.report().state()).isEqualTo(NodeState.FAILED);
@@ -309,11 +311,94 @@ class VipRunnerTest {
         assertThat(runner.report().state()).isEqualTo(NodeState.INIT);
     }
 
+    /** An advert for vhid 99 on eth0 from {@code source} whose digest matches no password of ours. */
+    private static io.carpoperator.wire.CarpAdvert unauthenticAdvert(String source) {
+        return new io.carpoperator.wire.CarpAdvert("eth0", source, 255, 2, 1, 99, 0, 1, 42L, new byte[20], true);
+    }
+
+    @Test
+    void aBackupKeepsTakingPartAndReportsTheSenderWhenAnotherSpeakerUsesItsVhid() {
+        VipRunner runner = start(settings("eth0", false, Duration.ZERO));
+        ucarp().switchTo(UcarpState.BACKUP);
+
+        links.play(unauthenticAdvert("198.51.100.77"));
+        ucarp().say(new UcarpEvent.AuthenticationFailed("Bad digest - md2=[1] md=[2] - Check vhid, password and virtual IP address"));
+        scheduler.advance(VipRunner.FOREIGN_ADVERT_SETTLE);
+
+        assertThat(runner.report().state()).as("no back-off from a speaker that is not a peer").isEqualTo(NodeState.BACKUP);
+        assertThat(ucarp().isAlive()).isTrue();
+        assertThat(launched).hasSize(1);
+        assertThat(runner.report().conflicts()).singleElement().satisfies(conflict -> {
+            assertThat(conflict.kind()).isEqualTo(WireConflict.Kind.FOREIGN_ADVERT);
+            assertThat(conflict.sender()).isEqualTo("198.51.100.77");
+            assertThat(conflict.vhid()).isEqualTo(99);
+        });
+    }
+
+    @Test
+    void aBackupBacksOffWhenTheUnauthenticAdvertsComeFromAPeerAndReportsNoConflict() {
+        VipRunner runner = start(settings("eth0", false, Duration.ZERO));
+        ucarp().switchTo(UcarpState.BACKUP);
+
+        links.play(unauthenticAdvert("198.51.100.12"));
+        ucarp().say(new UcarpEvent.AuthenticationFailed("Bad digest - md2=[1] md=[2] - Check vhid, password and virtual IP address"));
+        scheduler.advance(VipRunner.FOREIGN_ADVERT_SETTLE);
+
+        assertThat(runner.report().state()).as("our own node on another password: stand back").isEqualTo(NodeState.FAILED);
+        assertThat(runner.report().conflicts()).isEmpty();
+    }
+
+    @Test
+    void aForeignSpeakerNotHeardForThirtySecondsIsNoLongerReported() {
+        VipRunner runner = start(settings("eth0", false, Duration.ZERO));
+        ucarp().switchTo(UcarpState.BACKUP);
+        links.play(unauthenticAdvert("198.51.100.77"));
+        scheduler.advance(WireWatch.FOREIGN_FORGOTTEN_AFTER.minusSeconds(1));
+        assertThat(runner.report().conflicts()).hasSize(1);
+
+        scheduler.advance(Duration.ofSeconds(2));
+
+        assertThat(runner.report().conflicts()).isEmpty();
+    }
+
+    @Test
+    void aMasterReportsAnotherMacAnsweringForItsVipTwiceInARowAndStopsWhenItIsGone() {
+        VipRunner runner = start(settings("eth0", false, Duration.ZERO));
+        ucarp().switchTo(UcarpState.MASTER);
+        links.otherOwners = List.of("02:00:00:00:00:99");
+
+        scheduler.advance(WireWatch.OWNER_CHECK_INTERVAL);
+        assertThat(runner.report().conflicts()).as("one sighting may be a handover's overlap").isEmpty();
+        scheduler.advance(WireWatch.OWNER_RECHECK);
+
+        assertThat(runner.report().conflicts()).singleElement().satisfies(conflict -> {
+            assertThat(conflict.kind()).isEqualTo(WireConflict.Kind.DUPLICATE_OWNER);
+            assertThat(conflict.senderMac()).isEqualTo("02:00:00:00:00:99");
+        });
+        assertThat(links.ownerQuestions).allMatch(q -> q.equals("eth0 198.51.100.10"));
+
+        links.otherOwners = List.of();
+        scheduler.advance(WireWatch.OWNER_CHECK_INTERVAL);
+        assertThat(runner.report().conflicts()).isEmpty();
+    }
+
+    @Test
+    void aBackupNeverAsksWhoElseOwnsTheVip() {
+        start(settings("eth0", false, Duration.ZERO));
+        ucarp().switchTo(UcarpState.BACKUP);
+        links.otherOwners = List.of("02:00:00:00:00:99");
+
+        scheduler.advance(WireWatch.OWNER_CHECK_INTERVAL.multipliedBy(3));
+
+        assertThat(links.ownerQuestions).isEmpty();
+    }
+
     @Test
     void aMasterKeepsTheVipWhenForeignAdvertsFailAuthentication() {
         VipRunner runner = start(settings("eth0", false, Duration.ZERO));
         ucarp().switchTo(UcarpState.MASTER);
         ucarp().say(new UcarpEvent.AuthenticationFailed("Bad digest"));
+        scheduler.advance(VipRunner.FOREIGN_ADVERT_SETTLE); // the wire watch's verdict on the same advert
         scheduler.runDueTasks();
 
         assertThat(runner.report().state()).isEqualTo(NodeState.MASTER);
@@ -501,6 +586,7 @@ class VipRunnerTest {
 
         ucarp().switchTo(UcarpState.BACKUP);
         ucarp().say(BAD_DIGEST); // a master that lagged behind, still on the old password
+        scheduler.advance(VipRunner.FOREIGN_ADVERT_SETTLE); // the wire watch's verdict on the same advert
         scheduler.runDueTasks();
         assertThat(runner.report().reason()).startsWith("password rotation:").contains("retrying in 1s");
         assertThat(runner.report().state()).isEqualTo(NodeState.INIT);
@@ -511,6 +597,7 @@ class VipRunnerTest {
         scheduler.advance(PasswordRotation.WINDOW);
         ucarp().switchTo(UcarpState.BACKUP);
         ucarp().say(BAD_DIGEST);
+        scheduler.advance(VipRunner.FOREIGN_ADVERT_SETTLE); // the wire watch's verdict on the same advert
         scheduler.runDueTasks();
         assertThat(runner.report().reason()).as("the rotation is over").contains("retrying in 30s");
         assertThat(runner.report().state()).isEqualTo(NodeState.FAILED);
@@ -553,6 +640,7 @@ class VipRunnerTest {
 
         ucarp().switchTo(UcarpState.MASTER); // a lagging node took the VIP on the old password at the same time
         ucarp().say(BAD_DIGEST);
+        scheduler.advance(VipRunner.FOREIGN_ADVERT_SETTLE); // the wire watch's verdict on the same advert
         scheduler.runDueTasks();
 
         assertThat(ucarp().isAlive()).isFalse();
@@ -566,6 +654,7 @@ class VipRunnerTest {
         VipRunner runner = start(first);
         ucarp().switchTo(UcarpState.BACKUP);
         ucarp().say(BAD_DIGEST);
+        scheduler.advance(VipRunner.FOREIGN_ADVERT_SETTLE); // the wire watch's verdict on the same advert
         scheduler.runDueTasks();
         assertThat(ucarp().isAlive()).isFalse();
         assertThat(runner.report().state()).isEqualTo(NodeState.FAILED);

@@ -39,7 +39,7 @@ class VipWatchdogTest {
                 throw new AssertionError("no ucarp here");
             },
             (target, deadline) -> CompletableFuture.completedFuture(ProbeResult.answered(target, Duration.ofMillis(1))),
-            scheduler, scheduler.clock(), new AgentMetrics());
+            io.carpoperator.wire.LinkWatch.NONE, scheduler, scheduler.clock(), new AgentMetrics());
     private final VipWatchdog watchdog = new VipWatchdog("vip web", ON, env, (round, step) -> steps.add(step));
 
     @Test

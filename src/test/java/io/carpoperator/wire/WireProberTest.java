@@ -103,13 +103,36 @@ class WireProberTest {
     }
 
     @Test
-    void aProbeAskedAfterTheReplySendsAPacketOfItsOwn() {
+    void aProbeAskedWithinTheDeadlineAfterTheReplyIsAnsweredAtOnceByThatReply() {
         prober.probe(GATEWAY, DEADLINE);
         after(5);
         reply("icmp 1 198.51.100.1");
+        after(300);
+        CompletableFuture<ProbeResult> late = prober.probe(GATEWAY, DEADLINE);
+
+        assertThat(late).isCompletedWithValue(ProbeResult.answered(GATEWAY, Duration.ofMillis(5)));
+        assertThat(wire.sent()).containsExactly("icmp 1 198.51.100.1");
+    }
+
+    @Test
+    void aProbeAskedADeadlineAfterTheAnsweredPacketWasSentSendsAPacketOfItsOwn() {
+        prober.probe(GATEWAY, DEADLINE);
+        after(5);
+        reply("icmp 1 198.51.100.1");
+        after(395);
+        CompletableFuture<ProbeResult> next = prober.probe(GATEWAY, DEADLINE);
+
+        assertThat(next).isNotDone();
+        assertThat(wire.sent()).containsExactly("icmp 1 198.51.100.1", "icmp 2 198.51.100.1");
+    }
+
+    @Test
+    void aProbeAskedAfterAPacketTimedOutSendsAPacketOfItsOwnRatherThanReusingTheFailure() {
+        prober.probe(GATEWAY, Duration.ofMillis(100));
+        after(100);
         prober.probe(GATEWAY, DEADLINE);
 
-        assertThat(wire.sent()).containsExactly("icmp 1 198.51.100.1", "icmp 2 198.51.100.1");
+        assertThat(wire.sent()).containsExactly("icmp 1 198.51.100.1", "cancel 1", "icmp 2 198.51.100.1");
     }
 
     @Test
