@@ -91,7 +91,11 @@ public final class VipRunner implements VipDataPlane {
         this.label = "vip " + settings.name() + " " + settings.address() + " vhid " + settings.vhid();
         this.addresses = new AddressControl(env.commands());
         this.gratuitousArp = new GratuitousArpRepeater(label, env.scheduler(), this::isMaster,
-                () -> addresses.sendGratuitousArp(interfaceName, settings.address()));
+                () -> {
+                    if (!env.links().announce(interfaceName, this.settings.address())) {
+                        addresses.sendGratuitousArp(interfaceName, this.settings.address());
+                    }
+                });
         this.foreignAdverts = new ForeignAdvertBackOff(env.scheduler(), env.clock(), settings.advbase(),
                 this::retryAfterForeignAdverts);
         this.passwordRotation = new PasswordRotation(env.scheduler());

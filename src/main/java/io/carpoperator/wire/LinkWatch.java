@@ -21,6 +21,12 @@ public interface LinkWatch {
      */
     CompletableFuture<List<String>> otherOwners(String interfaceName, String address, Duration deadline);
 
+    /**
+     * Sends one gratuitous ARP for {@code address} on {@code interfaceName} without starting a process; false when it
+     * could not (no helper running): the caller sends it its own way.
+     */
+    boolean announce(String interfaceName, String address);
+
     /** Whether anything is listening: without it no conflict can be seen, and none is reported. */
     boolean listening();
 
@@ -34,6 +40,11 @@ public interface LinkWatch {
         @Override
         public CompletableFuture<List<String>> otherOwners(String interfaceName, String address, Duration deadline) {
             return CompletableFuture.failedFuture(new IOException("no wire helper on this node"));
+        }
+
+        @Override
+        public boolean announce(String interfaceName, String address) {
+            return false;
         }
 
         @Override

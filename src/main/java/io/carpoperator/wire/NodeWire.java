@@ -1,6 +1,7 @@
 package io.carpoperator.wire;
 
 import io.carpoperator.watchdog.Prober;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -81,6 +82,21 @@ public final class NodeWire implements LinkWatch, AutoCloseable {
     @Override
     public CompletableFuture<List<String>> otherOwners(String interfaceName, String address, Duration deadline) {
         return owners.otherOwners(interfaceName, address, deadline);
+    }
+
+    @Override
+    public boolean announce(String interfaceName, String address) {
+        if (helper.state() != WireHelper.State.RUNNING) {
+            return false;
+        }
+        try {
+            helper.send(WireCommand.garp(interfaceName, address));
+            return true;
+        } catch (IOException | IllegalArgumentException e) {
+            LOG.debugf("gratuitous ARP for %s on %s through the wire helper failed (%s): sending it with arping",
+                    address, interfaceName, e.getMessage());
+            return false;
+        }
     }
 
     @Override

@@ -32,6 +32,10 @@ final class WireCommand {
         return "dad " + requestId(requestId) + " " + interfaceName(interfaceName) + " " + address("address", address);
     }
 
+    static String garp(String interfaceName, String address) {
+        return "garp " + interfaceName(interfaceName) + " " + address("address", address);
+    }
+
     static String cancel(long requestId) {
         return "cancel " + requestId(requestId);
     }

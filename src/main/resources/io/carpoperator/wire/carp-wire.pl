@@ -12,6 +12,8 @@
 #   icmp ID ADDRESS          send one ICMP echo request to ADDRESS (identifier: random per helper, sequence: ID & 0xffff)
 #   arp ID IFACE ADDRESS     send one ARP request for ADDRESS on IFACE, from the address IFACE would use towards it
 #   dad ID IFACE ADDRESS     send one ARP probe for ADDRESS on IFACE (RFC 5227: sender address 0.0.0.0)
+#   garp IFACE ADDRESS       send one gratuitous ARP for ADDRESS on IFACE (a broadcast request with sender = target =
+#                            ADDRESS, as arping -U): neighbours update their caches; nothing is answered
 #   cancel ID                stop waiting for replies to request ID (the caller's deadline passed)
 #   listen IFACE             report CARP/VRRP adverts (IP protocol 112) arriving on IFACE, joining 224.0.0.18 there;
 #                            listening again reopens the socket (e.g. after the interface was recreated)
@@ -145,6 +147,9 @@ sub dispatch {
     } elsif ($verb eq 'arp' || $verb eq 'dad') {
         expect_arguments($verb, \@args, 'ID IFACE ADDRESS');
         send_arp(new_request_id($args[0]), interface_name($args[1]), address($args[2]), $verb eq 'dad');
+    } elsif ($verb eq 'garp') {
+        expect_arguments($verb, \@args, 'IFACE ADDRESS');
+        send_gratuitous_arp(interface_name($args[0]), address($args[1]));
     } elsif ($verb eq 'cancel') {
         expect_arguments($verb, \@args, 'ID');
         finish(request_id($args[0]));
@@ -157,7 +162,7 @@ sub dispatch {
     } elsif ($verb eq 'quit') {
         exit 0;
     } else {
-        die "unknown command '$verb'; expected icmp, arp, dad, cancel, listen, unlisten or quit\n";
+        die "unknown command '$verb'; expected icmp, arp, dad, garp, cancel, listen, unlisten or quit\n";
     }
 }
 
@@ -267,6 +272,20 @@ sub send_arp {
         finish($id);
         forget_link($iface);
         die "cannot send on $iface: $why\n";
+    }
+}
+
+sub send_gratuitous_arp {
+    my ($iface, $address) = @_;
+    my $link = link_of($iface);
+    my $frame = ("\xff" x 6) . $link->{mac} . pack('n', ETH_P_ARP)
+        . pack('n n C C n a6 a4 a6 a4', 1, ETH_P_IP, 6, 4, ARPOP_REQUEST, $link->{mac}, $address, "\0" x 6, $address);
+    $frame .= "\0" x (60 - length $frame);
+    my $broadcast = pack('S n i S C C a8', AF_PACKET, ETH_P_ARP, $link->{index}, 0, 0, 6, "\xff" x 6);
+    if (!defined send($link->{socket}, $frame, MSG_DONTWAIT, $broadcast)) {
+        my $why = "$!";
+        forget_link($iface);
+        die "garp: cannot send on $iface: $why\n";
     }
 }
 

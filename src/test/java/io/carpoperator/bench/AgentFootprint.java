@@ -55,19 +55,37 @@ final class AgentFootprint {
     void measure() throws Exception {
         DataPlaneBench.bench(String.format("%-40s %5s %10s %10s %10s %12s %12s", "footprint (node1, idle, all MASTER)",
                 "VIPs", "RSS MiB", "PSS MiB", "CPU %", "children CPU%", "ratio RSS"));
+        List<String> probeRows = new ArrayList<>();
         for (int count : FOOTPRINT_VIPS) {
             Footprint plain = plainFootprint(count);
-            Footprint agent = agentFootprint(count, List.of());
+            Footprint forked = agentFootprint(count, List.of(), "exec");
+            Footprint agent = agentFootprint(count, List.of(), "wire");
+            probeRows.add(probeRow("process per probe (before)", count, forked));
+            probeRows.add(probeRow("one wire helper per node (after)", count, agent));
             row("agent JVM alone", count, agent.jvm(), plain.ucarps().rssMiB());
             row("agent JVM + its ucarp children", count, agent.jvm().plus(agent.ucarps()), plain.ucarps().rssMiB());
             row(PLAIN + " x" + count + " (sum)", count, plain.ucarps(), plain.ucarps().rssMiB());
             DataPlaneBench.bench(String.format("footprint %d VIPs: agent reached MASTER on %s; its own probes and hooks "
                     + "(reaped children) used %.1f %% CPU", count, agent.readiness(), agent.jvm().childrenCpuPercent()));
             if (count == FOOTPRINT_VIPS[FOOTPRINT_VIPS.length - 1]) {
-                Footprint limited = agentFootprint(count, List.of(POD_LIMIT_FLAG));
+                Footprint limited = agentFootprint(count, List.of(POD_LIMIT_FLAG), "wire");
                 row("agent JVM alone, " + POD_LIMIT_FLAG, count, limited.jvm(), plain.ucarps().rssMiB());
             }
         }
+        DataPlaneBench.bench(String.format("%-40s %5s %12s %12s %10s %12s", "probes (node1, idle, all MASTER)", "VIPs",
+                "agent CPU %", "forks/s", "RSS MiB", "helper RSS"));
+        probeRows.forEach(DataPlaneBench::bench);
+        DataPlaneBench.bench("probes: agent CPU = its JVM + its wire helper (perl) + the probe and hook processes it"
+                + " reaped, in % of one core over " + SAMPLE.toSeconds() + " s; forks/s = new processes on the whole"
+                + " machine in that window (/proc/stat), the ucarps' own adverts fork nothing; RSS = JVM + helper");
+    }
+
+    private static String probeRow(String what, int count, Footprint footprint) {
+        Usage jvm = footprint.jvm();
+        Usage helper = footprint.helper();
+        double cpu = jvm.cpuPercent() + jvm.childrenCpuPercent() + helper.cpuPercent();
+        return String.format("%-40s %5d %12.1f %12.1f %10.1f %12.1f", what, count, cpu, footprint.forksPerSecond(),
+                jvm.rssMiB() + helper.rssMiB(), helper.rssMiB());
     }
 
     private void row(String what, int count, Usage usage, double baselineRss) {
@@ -75,7 +93,8 @@ final class AgentFootprint {
                 usage.pssMiB(), usage.cpuPercent(), usage.childrenCpuPercent(), usage.rssMiB() / baselineRss));
     }
 
-    record Footprint(Usage jvm, Usage ucarps, String readiness) {
+    /** @param helper the wire helper's usage (zeros when probing by process) */
+    record Footprint(Usage jvm, Usage ucarps, Usage helper, double forksPerSecond, String readiness) {
     }
 
     /** Memory now and CPU over the sample window; CPU in percent of one core. */
@@ -86,7 +105,8 @@ final class AgentFootprint {
         }
     }
 
-    private Footprint agentFootprint(int count, List<String> extraJvmFlags) throws Exception {
+    /** @param prober {@code exec} (a ping or arping process per probe) or {@code wire} (the node's helper) */
+    private Footprint agentFootprint(int count, List<String> extraJvmFlags, String prober) throws Exception {
         Path runDir = Files.createTempDirectory(lab.runPrefix() + "-footprint-");
         Path log = runDir.resolve("agent.log");
         List<String> argv = new ArrayList<>();
@@ -98,17 +118,25 @@ final class AgentFootprint {
                 node2.address(), node2.heartbeatAddress(), runDir.resolve("run").toString(), password));
         ProcessBuilder command = node1.command(argv).redirectErrorStream(true).redirectOutput(log.toFile());
         command.environment().putAll(io.carpoperator.agent.AgentRuntime.NATIVE_ENV);
+        command.environment().put(io.carpoperator.wire.NodeWire.PROBER_ENV, prober);
         Process agent = node1.start(command);
         try {
             String ready = awaitLine(log, "READY", Duration.ofSeconds(120));
             DataPlaneBench.pause(AGENT_IDLE);
             List<ProcessHandle> ucarps = agent.toHandle().children().filter(AgentFootprint::isUcarp).toList();
-            Map<Long, Usage> usage = sample(Stream.concat(Stream.of(agent.toHandle()), ucarps.stream()).toList());
+            List<ProcessHandle> helpers = agent.toHandle().children().filter(AgentFootprint::isWireHelper).toList();
+            long forksBefore = machineForks();
+            long windowStart = System.nanoTime();
+            Map<Long, Usage> usage = sample(Stream.of(Stream.of(agent.toHandle()), ucarps.stream(), helpers.stream())
+                    .flatMap(s -> s).toList());
+            double forksPerSecond = (machineForks() - forksBefore) / ((System.nanoTime() - windowStart) / 1e9);
             Usage jvm = usage.get(agent.pid());
-            Usage children = usage.entrySet().stream().filter(e -> e.getKey() != agent.pid()).map(Map.Entry::getValue)
+            Usage children = ucarps.stream().map(p -> usage.get(p.pid())).filter(java.util.Objects::nonNull)
                     .reduce(new Usage(0, 0, 0, 0), Usage::plus);
-            return new Footprint(jvm, children, ready.substring("READY masters=".length()) + " (" + ucarps.size()
-                    + " ucarp children)");
+            Usage helper = helpers.stream().map(p -> usage.get(p.pid())).filter(java.util.Objects::nonNull)
+                    .reduce(new Usage(0, 0, 0, 0), Usage::plus);
+            return new Footprint(jvm, children, helper, forksPerSecond, ready.substring("READY masters=".length()) + " ("
+                    + ucarps.size() + " ucarp children, " + helpers.size() + " wire helper)");
         } finally {
             try (OutputStream stdin = agent.getOutputStream()) {
                 stdin.write("stop\n".getBytes(StandardCharsets.UTF_8));
@@ -138,7 +166,7 @@ final class AgentFootprint {
             DataPlaneBench.pause(UCARP_SETTLE);
             Map<Long, Usage> usage = sample(ucarps.stream().map(Process::toHandle).toList());
             Usage sum = usage.values().stream().reduce(new Usage(0, 0, 0, 0), Usage::plus);
-            return new Footprint(null, sum, held + "/" + count);
+            return new Footprint(null, sum, new Usage(0, 0, 0, 0), 0, held + "/" + count);
         } finally {
             ucarps.forEach(Process::destroy);
             for (Process p : ucarps) {
@@ -148,6 +176,21 @@ final class AgentFootprint {
             }
             removeFootprintAddresses(count);
         }
+    }
+
+    private static boolean isWireHelper(ProcessHandle p) {
+        return p.info().arguments().map(args -> java.util.Arrays.stream(args)
+                .anyMatch(a -> a.endsWith(io.carpoperator.wire.WireProcess.SCRIPT_NAME))).orElse(false);
+    }
+
+    /** Processes created on the machine since boot ({@code processes} in /proc/stat). */
+    private static long machineForks() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/stat"))) {
+            if (line.startsWith("processes ")) {
+                return Long.parseLong(line.substring("processes ".length()).trim());
+            }
+        }
+        throw new IOException("no processes line in /proc/stat");
     }
 
     private static boolean isUcarp(ProcessHandle p) {

@@ -45,6 +45,17 @@ final class FakeLinks implements LinkWatch {
                 : CompletableFuture.completedFuture(otherOwners);
     }
 
+    final List<String> announced = new CopyOnWriteArrayList<>();
+    volatile boolean canAnnounce;
+
+    @Override
+    public boolean announce(String interfaceName, String address) {
+        if (canAnnounce) {
+            announced.add(interfaceName + " " + address);
+        }
+        return canAnnounce;
+    }
+
     @Override
     public boolean listening() {
         return listening;

@@ -418,6 +418,18 @@ class VipRunnerTest {
     }
 
     @Test
+    void repeatsGratuitousArpThroughTheNodesWireHelperWithoutAProcessWhileItRuns() {
+        links.canAnnounce = true;
+        start(settings("eth0", false, Duration.ofSeconds(10)));
+        ucarp().switchTo(UcarpState.MASTER);
+
+        scheduler.advance(Duration.ofSeconds(30));
+
+        assertThat(links.announced).containsExactly("eth0 198.51.100.10", "eth0 198.51.100.10", "eth0 198.51.100.10");
+        assertThat(node.count("arping -U")).isZero();
+    }
+
+    @Test
     void stopWithoutHandoverReleasesTheAddress() {
         VipRunner runner = start(settings("eth0", false, Duration.ZERO));
         ucarp().switchTo(UcarpState.MASTER);

@@ -1,6 +1,7 @@
 package io.carpoperator.wire;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.carpoperator.testing.LabTest;
 import io.carpoperator.watchdog.ProbeResult;
@@ -152,6 +153,20 @@ class WireHelperIT {
             assertThat(duplicates.otherOwners(LINK, VIRTUAL_ADDRESS, DEADLINE).get(5, TimeUnit.SECONDS)).containsExactly(peerMac);
         } finally {
             sh("ip", "-n", PEER, "addr", "del", VIRTUAL_ADDRESS + "/32", "dev", LINK);
+        }
+    }
+
+    @Test
+    void aGratuitousArpMovesTheAddressToThisNodesMacInThePeersNeighbourTable() throws Exception {
+        String nodeMac = sh("ip", "netns", "exec", NODE, "cat", "/sys/class/net/" + LINK + "/address").strip();
+        sh("ip", "-n", PEER, "neigh", "replace", VIRTUAL_ADDRESS, "lladdr", "02:00:00:00:00:01", "dev", LINK, "nud", "stale");
+        try {
+            helper.send(WireCommand.garp(LINK, VIRTUAL_ADDRESS));
+
+            await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(20)).until(() ->
+                    sh("ip", "-n", PEER, "neigh", "show", VIRTUAL_ADDRESS, "dev", LINK).contains(nodeMac));
+        } finally {
+            sh("ip", "-n", PEER, "neigh", "flush", VIRTUAL_ADDRESS, "dev", LINK);
         }
     }
 
