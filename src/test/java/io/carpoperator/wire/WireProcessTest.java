@@ -89,7 +89,7 @@ class WireProcessTest {
 
             assertThat(List.of(collected.next(), collected.next(), collected.next(), collected.next(), collected.next(), collected.next()))
                     .containsExactly(
-                            "error - unknown command 'ping'; expected icmp, arp, dad, cancel, listen, unlisten or quit",
+                            "error - unknown command 'ping'; expected icmp, arp, dad, garp, cancel, listen, unlisten or quit",
                             "error 2 address '198.51.100.999' is not a dotted-quad IPv4 address",
                             "error 3 'icmp' takes 2 arguments (icmp ID ADDRESS), got 1",
                             "error 4 interface 'eth/0' is not a Linux interface name (1-15 characters, no '/', ':' or whitespace)",
