@@ -99,20 +99,26 @@ class WireConflictLabIT {
     }
 
     @Test
-    void aForeignUcarpOnOurVhidIsReportedWithItsAddressByMasterAndBackupWhileNeitherBacksOffOrFlaps() {
+    void aForeignUcarpOnOurVhidIsReportedWithItsAddressByMasterAndBackupWhileNeitherBacksOffOrFlaps() throws IOException {
         RunningVip[] pair = agents.masterAndBackup(node1, node2, VIP, VHID, BACKUP_SKEW, false);
         long masterPid = pair[0].runner().ucarpPid().orElseThrow();
         long backupPid = pair[1].runner().ucarpPid().orElseThrow();
 
         Instant started = Instant.now();
         foreign = stranger.start(stranger.command(List.of("ucarp", "-i", stranger.vipInterface(), "-s", stranger.address(),
-                "-v", Integer.toString(VHID), "-p", "someone-elses-secret", "-a", FOREIGN_VIP, "-b", "1", "-k", "50",
+                "-v", Integer.toString(VHID), "-p", "other-secret", "-a", FOREIGN_VIP, "-b", "1", "-k", "50",
                 "-u", hooks.resolve(SeedHooks.UP).toString(), "-d", hooks.resolve(SeedHooks.DOWN).toString(),
-                "-x", "24")).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD));
+                "-x", "24")).redirectErrorStream(true).redirectOutput(hooks.resolve("stranger-ucarp.log").toFile()));
 
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() ->
-                reports(pair[0], WireConflict.Kind.FOREIGN_ADVERT, stranger.address())
-                        && reports(pair[1], WireConflict.Kind.FOREIGN_ADVERT, stranger.address()));
+        try {
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() ->
+                    reports(pair[0], WireConflict.Kind.FOREIGN_ADVERT, stranger.address())
+                            && reports(pair[1], WireConflict.Kind.FOREIGN_ADVERT, stranger.address()));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("not reported by both nodes; node1 reports " + pair[0].runner().report().conflicts()
+                    + ", node2 " + pair[1].runner().report().conflicts() + "; the stranger's ucarp said:\n"
+                    + Files.readString(hooks.resolve("stranger-ucarp.log")), e);
+        }
         measured("foreign ucarp started until both nodes report it", Duration.between(started, Instant.now()).toMillis() + " ms");
 
         // the stranger claims its own address after its master-down timer and keeps advertising: watch a while
