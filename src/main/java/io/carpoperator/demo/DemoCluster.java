@@ -55,6 +55,8 @@ final class DemoCluster implements AutoCloseable {
         return thread;
     });
     private final Map<String, ClusterAgent> agents = new ConcurrentHashMap<>();
+    /** Each running agent's environment: closing it ends the node's wire helper with the agent. */
+    private final Map<String, DataPlaneEnvironment> environments = new ConcurrentHashMap<>();
     private final Operator operator;
 
     private DemoCluster(Lab lab, KubernetesClient client, Function<String, KubernetesClient> agentClients, Path runDir, Operator operator) {
@@ -108,6 +110,7 @@ final class DemoCluster implements AutoCloseable {
                     AgentSettings.DEFAULT_STALENESS);
             var environment = DataPlaneEnvironment.forHost(settings.runDir(), List.of("ip", "netns", "exec", node.namespace()),
                     scheduler, new AgentMetrics());
+            environments.put(name, environment);
             LOG.infof("starting the agent of %s (ucarp and probes in namespace %s)", name, node.namespace());
             SweptNode swept;
             try {
@@ -126,6 +129,10 @@ final class DemoCluster implements AutoCloseable {
         ClusterAgent agent = agents.remove(node.name());
         if (agent != null) {
             agent.close();
+        }
+        DataPlaneEnvironment environment = environments.remove(node.name());
+        if (environment != null) {
+            environment.close();
         }
     }
 
