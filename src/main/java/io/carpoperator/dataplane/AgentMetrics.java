@@ -44,6 +44,8 @@ public final class AgentMetrics implements AutoCloseable {
     private final Map<String, Gauge> states = new HashMap<>();
     /** Gauges and function counters read these; the maps hold them strongly, Micrometer only weakly. */
     private final Map<VipKey, AtomicReference<Double>> probeRtt = new HashMap<>();
+    /** Registered once per VIP and role: looking a meter up in the registry each round cost more than the round. */
+    private final Map<VipKey, Counter> probeFailures = new HashMap<>();
     private final Map<String, AtomicLong> ucarpRestarts = new HashMap<>();
     private final AtomicLong statusWriteFailures = new AtomicLong();
     /** Failures counted elsewhere (the cluster agent's status reporter), added to the exported counter. */
@@ -93,8 +95,9 @@ public final class AgentMetrics implements AutoCloseable {
     public synchronized void probeRound(String vip, ProbeRound round) {
         for (ProbeResult result : round.results()) {
             String role = roleLabel(result.target().role());
-            Counter failures = Counter.builder("carp.probe.failures").tags("vip", vip, "role", role)
-                    .description("failed isolation-watchdog probes, by target role").register(registry);
+            Counter failures = probeFailures.computeIfAbsent(new VipKey(vip, role), key -> Counter
+                    .builder("carp.probe.failures").tags("vip", vip, "role", role)
+                    .description("failed isolation-watchdog probes, by target role").register(registry));
             if (!result.ok()) {
                 failures.increment();
             } else if (result.rtt() != null) {
@@ -135,6 +138,7 @@ public final class AgentMetrics implements AutoCloseable {
     public synchronized void remove(String vip) {
         states.remove(vip);
         probeRtt.keySet().removeIf(key -> key.vip().equals(vip));
+        probeFailures.keySet().removeIf(key -> key.vip().equals(vip));
         ucarpRestarts.remove(vip);
         for (Meter meter : registry.getMeters()) {
             if (vip.equals(meter.getId().getTag("vip"))) {

@@ -98,7 +98,7 @@ final class WireWatch {
             interfaceName = iface;
             ownAddresses = ownAddress == null ? Set.of() : Set.of(ownAddress);
         }
-        CarpAdvertListener.Subscription subscribed = links.adverts(iface, this::heard);
+        CarpAdvertListener.Subscription subscribed = links.adverts(iface, settings.get().vhid(), this::heard);
         long period = OWNER_CHECK_INTERVAL.toNanos();
         ScheduledFuture<?> checks = scheduler.scheduleWithFixedDelay(this::checkOwners, period, period, TimeUnit.NANOSECONDS);
         synchronized (this) {

@@ -12,8 +12,8 @@ import java.util.function.Consumer;
  */
 public interface LinkWatch {
 
-    /** Every CARP/VRRP advert heard on {@code interfaceName} from now until the subscription is closed. */
-    CarpAdvertListener.Subscription adverts(String interfaceName, Consumer<CarpAdvert> consumer);
+    /** Every CARP/VRRP advert for {@code vhid} heard on {@code interfaceName} from now until the subscription is closed. */
+    CarpAdvertListener.Subscription adverts(String interfaceName, int vhid, Consumer<CarpAdvert> consumer);
 
     /**
      * The MACs, other than this host's, that answer an ARP probe for {@code address} on {@code interfaceName} within
@@ -33,7 +33,7 @@ public interface LinkWatch {
     /** No wire helper: nothing is heard, nothing can be asked. */
     LinkWatch NONE = new LinkWatch() {
         @Override
-        public CarpAdvertListener.Subscription adverts(String interfaceName, Consumer<CarpAdvert> consumer) {
+        public CarpAdvertListener.Subscription adverts(String interfaceName, int vhid, Consumer<CarpAdvert> consumer) {
             return () -> { };
         }
 

@@ -6,8 +6,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
 
@@ -32,6 +35,9 @@ public final class NodeWire implements LinkWatch, AutoCloseable {
     private final CarpAdvertListener adverts;
     private final DuplicateOwnerProbe owners;
     private final Prober prober;
+    /** Interface, then vhid, to the VIPs listening; read on the helper's reader thread, changed under itself. */
+    private final Map<String, Map<Integer, List<Consumer<CarpAdvert>>>> routes = new ConcurrentHashMap<>();
+    private final Map<String, CarpAdvertListener.Subscription> interfaceSubscriptions = new ConcurrentHashMap<>();
 
     private NodeWire(WireHelper helper, ScheduledExecutorService scheduler, Prober whileHelperDown) {
         this.helper = helper;
@@ -51,9 +57,14 @@ public final class NodeWire implements LinkWatch, AutoCloseable {
     public static NodeWire start(String label, Path runDir, List<String> commandPrefix, ScheduledExecutorService scheduler,
                                  Prober whileHelperDown) {
         WireHelper helper = new WireHelper(label, WireProcess.launcher(runDir, commandPrefix), scheduler);
-        NodeWire wire = new NodeWire(helper, scheduler, Objects.requireNonNull(whileHelperDown, "whileHelperDown"));
+        NodeWire wire = on(helper, scheduler, whileHelperDown);
         helper.start();
         return wire;
+    }
+
+    /** Around a helper the caller starts (tests: a fake one). */
+    static NodeWire on(WireHelper helper, ScheduledExecutorService scheduler, Prober whileHelperDown) {
+        return new NodeWire(helper, scheduler, Objects.requireNonNull(whileHelperDown, "whileHelperDown"));
     }
 
     /** Whether {@link #PROBER_ENV} asks for the process-per-probe path. */
@@ -74,9 +85,51 @@ public final class NodeWire implements LinkWatch, AutoCloseable {
         return prober;
     }
 
+    /**
+     * One subscription per interface, routed by vhid: with 100 VIPs on a link, each of its 100 adverts a second
+     * reaches the one VIP it is for, not all 100.
+     */
     @Override
-    public CarpAdvertListener.Subscription adverts(String interfaceName, Consumer<CarpAdvert> consumer) {
-        return adverts.subscribe(interfaceName, consumer);
+    public CarpAdvertListener.Subscription adverts(String interfaceName, int vhid, Consumer<CarpAdvert> consumer) {
+        Objects.requireNonNull(consumer, "consumer");
+        Consumer<CarpAdvert> entry = consumer::accept;
+        synchronized (routes) {
+            Map<Integer, List<Consumer<CarpAdvert>>> byVhid = routes.computeIfAbsent(interfaceName, name -> {
+                interfaceSubscriptions.put(name, adverts.subscribe(name, advert -> route(name, advert)));
+                return new ConcurrentHashMap<>();
+            });
+            byVhid.computeIfAbsent(vhid, v -> new CopyOnWriteArrayList<>()).add(entry);
+        }
+        return () -> {
+            CarpAdvertListener.Subscription last = null;
+            synchronized (routes) {
+                Map<Integer, List<Consumer<CarpAdvert>>> byVhid = routes.get(interfaceName);
+                if (byVhid == null) {
+                    return;
+                }
+                List<Consumer<CarpAdvert>> list = byVhid.get(vhid);
+                if (list != null && list.remove(entry) && list.isEmpty()) {
+                    byVhid.remove(vhid);
+                }
+                if (byVhid.isEmpty()) {
+                    routes.remove(interfaceName);
+                    last = interfaceSubscriptions.remove(interfaceName);
+                }
+            }
+            if (last != null) {
+                last.close();
+            }
+        };
+    }
+
+    private void route(String interfaceName, CarpAdvert advert) {
+        Map<Integer, List<Consumer<CarpAdvert>>> byVhid = routes.get(interfaceName);
+        List<Consumer<CarpAdvert>> list = byVhid == null ? null : byVhid.get(advert.vhid());
+        if (list != null) {
+            for (Consumer<CarpAdvert> consumer : list) {
+                consumer.accept(advert);
+            }
+        }
     }
 
     @Override

@@ -33,7 +33,7 @@ final class FakeLinks implements LinkWatch {
     }
 
     @Override
-    public CarpAdvertListener.Subscription adverts(String interfaceName, Consumer<CarpAdvert> consumer) {
+    public CarpAdvertListener.Subscription adverts(String interfaceName, int vhid, Consumer<CarpAdvert> consumer) {
         subscribers.computeIfAbsent(interfaceName, k -> new CopyOnWriteArrayList<>()).add(consumer);
         return () -> subscribers.getOrDefault(interfaceName, List.of()).remove(consumer);
     }
