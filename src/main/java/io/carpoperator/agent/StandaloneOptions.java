@@ -4,6 +4,7 @@ import io.carpoperator.dataplane.UserHooks;
 import io.carpoperator.dataplane.VipSettings;
 import io.carpoperator.dataplane.DataPlaneEnvironment;
 import io.carpoperator.dataplane.NodeStateJournal;
+import io.carpoperator.api.Ipv4Cidr;
 import io.carpoperator.carp.Passfile;
 import io.carpoperator.watchdog.ProbeKind;
 import java.io.IOException;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -79,7 +81,6 @@ public record StandaloneOptions(
         }
     }
 
-    private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s)?");
     private static final Pattern IFNAME = Pattern.compile("[^/\\s]{1,15}");
 
@@ -326,15 +327,10 @@ public record StandaloneOptions(
         return path.toAbsolutePath();
     }
 
-    private static String ipv4(String flag, String value) throws UsageException {
-        Matcher m = IPV4.matcher(value);
-        if (!m.matches()) {
-            throw bad(flag, value, "an IPv4 address like 198.51.100.10");
-        }
-        for (int g = 1; g <= 4; g++) {
-            if (Integer.parseInt(m.group(g)) > 255) {
-                throw bad(flag, value, "an IPv4 address like 198.51.100.10");
-            }
+    private static String ipv4(String option, String value) throws UsageException {
+        Optional<String> problem = Ipv4Cidr.addressProblem(value);
+        if (problem.isPresent()) {
+            throw bad(option, value, "an IPv4 address like 198.51.100.10", problem.get());
         }
         return value;
     }
@@ -368,6 +364,11 @@ public record StandaloneOptions(
 
     private static UsageException bad(String option, String value, String expected) {
         return new UsageException("agent --standalone: " + option + ": expected " + expected + ", got '" + value + "'");
+    }
+
+    private static UsageException bad(String option, String value, String expected, String problem) {
+        return new UsageException("agent --standalone: " + option + ": expected " + expected + ", got '" + value + "' ("
+                + problem + ")");
     }
 
     private static UsageException onlyDefault(String option, String value, String supported, String why) {

@@ -222,9 +222,13 @@ class StandaloneOptionsTest {
         assertThatThrownBy(() -> StandaloneOptions.parse("-v", "9", "-p", "x", "-a", "198.51.100.10", "--probe-interval", "fast"))
                 .hasMessage("agent --standalone: --probe-interval: expected milliseconds or a duration like 250ms, 1s, 1.5s, got 'fast'");
         assertThatThrownBy(() -> StandaloneOptions.parse("-v", "9", "-p", "x", "-a", "198.51.100.300"))
-                .hasMessage("agent --standalone: -a/--addr: expected an IPv4 address like 198.51.100.10, got '198.51.100.300'");
+                .hasMessage("agent --standalone: -a/--addr: expected an IPv4 address like 198.51.100.10, got '198.51.100.300' ('300' is above 255)");
         assertThatThrownBy(() -> StandaloneOptions.parse("-v", "9", "-p", "x", "-a", "198.51.100.10", "--peer", "gw"))
-                .hasMessage("agent --standalone: --peer: expected an IPv4 address like 198.51.100.10, got 'gw'");
+                .hasMessage("agent --standalone: --peer: expected an IPv4 address like 198.51.100.10, got 'gw' (it is not four numbers separated by dots)");
+        assertThatThrownBy(() -> StandaloneOptions.parse("-v", "9", "-p", "x", "-a", "198.51.100.10", "-s", "198.51.100.011"))
+                .as("ucarp's inet_aton would read 011 as octal 9")
+                .hasMessage("agent --standalone: -s/--srcip: expected an IPv4 address like 198.51.100.10, got '198.51.100.011' "
+                        + "('011' has a leading zero, which inet_aton would read as octal)");
         assertThatThrownBy(() -> StandaloneOptions.parse("-v", "9", "-p", "x", "-a", "198.51.100.10", "--frobnicate"))
                 .hasMessage("agent --standalone: unknown option --frobnicate (see --help)");
         assertThatThrownBy(() -> StandaloneOptions.parse("-v", "9", "-p", "x", "-a", "198.51.100.10", "-zQ"))
