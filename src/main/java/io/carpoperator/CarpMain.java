@@ -40,8 +40,9 @@ public class CarpMain implements QuarkusApplication {
                          operator manages; reads NODE_NAME, NODE_IP, CARP_NAMESPACE, CARP_AGENT_RUN_DIR,
                          CARP_AGENT_STATE_DIR, CARP_AGENT_API_GRACE, CARP_AGENT_HEALTH_PORT,
                          CARP_STATUS_STALENESS)
-              agent --standalone [UCARP AND WATCHDOG FLAGS]
-                         run one VIP without Kubernetes, seed-compatible flags (see agent --standalone --help)
+              agent --standalone [UCARP AND WATCHDOG OPTIONS]
+                         run one VIP without Kubernetes; takes ucarp's own command line, -zP and --vhid=1 alike
+                         (see agent --standalone --help)
               demo [--scenario NAME] [--hold]
                          as root: a three-node lab with real ucarp, an in-process Kubernetes API, the operator and
                          one agent per node, playing failover, isolation and handover (see demo --help)

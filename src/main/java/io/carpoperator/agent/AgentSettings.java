@@ -77,8 +77,10 @@ public record AgentSettings(String nodeName, String nodeIp, String namespace, Pa
                     + "valueFrom.fieldRef.fieldPath=spec.nodeName)");
         }
         String nodeIp = trimmed(env.get(NODE_IP));
-        if (nodeIp != null && !Ipv4Cidr.isAddress(nodeIp)) {
-            throw new IllegalArgumentException(NODE_IP + "='" + nodeIp + "' is not an IPv4 address");
+        if (nodeIp != null) {
+            Ipv4Cidr.addressProblem(nodeIp).ifPresent(problem -> {
+                throw new IllegalArgumentException(NODE_IP + "='" + nodeIp + "' is not an IPv4 address: " + problem);
+            });
         }
         String namespace = orDefault(trimmed(env.get(NAMESPACE)), DEFAULT_NAMESPACE);
         String runDirText = trimmed(env.get(RUN_DIR));

@@ -62,9 +62,9 @@ public final class ResolvedVipSettings {
                 Integer.MAX_VALUE);
         List<String> isolationHosts = resolved.isolationHosts == null ? List.of() : resolved.isolationHosts;
         for (String host : isolationHosts) {
-            if (!Ipv4Cidr.isAddress(host)) {
-                throw new IllegalArgumentException("status.resolved.isolationHosts: '" + host + "' is not an IPv4 address");
-            }
+            Ipv4Cidr.addressProblem(host).ifPresent(problem -> {
+                throw new IllegalArgumentException("status.resolved.isolationHosts: '" + host + "' is not an IPv4 address: " + problem);
+            });
         }
         String interfaceName = resolved.interfaceName == null || resolved.interfaceName.isBlank() ? null : resolved.interfaceName;
         return new VipSettings(vipName, cidr.addressText(), cidr.prefixLength(), interfaceName, null, vhid,

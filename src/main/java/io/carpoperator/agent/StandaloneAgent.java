@@ -75,7 +75,7 @@ public final class StandaloneAgent {
         try {
             options = StandaloneOptions.parse(args);
         } catch (StandaloneOptions.HelpRequested help) {
-            out.print(StandaloneOptions.USAGE);
+            out.print(StandaloneOptions.usage());
             return 0;
         } catch (StandaloneOptions.UsageException e) {
             err.println(e.getMessage());

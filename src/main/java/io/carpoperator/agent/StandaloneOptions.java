@@ -4,6 +4,7 @@ import io.carpoperator.dataplane.UserHooks;
 import io.carpoperator.dataplane.VipSettings;
 import io.carpoperator.dataplane.DataPlaneEnvironment;
 import io.carpoperator.dataplane.NodeStateJournal;
+import io.carpoperator.api.Ipv4Cidr;
 import io.carpoperator.carp.Passfile;
 import io.carpoperator.watchdog.ProbeKind;
 import java.io.IOException;
@@ -13,17 +14,18 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import picocli.CommandLine;
 
 /**
- * The command line of {@code agent --standalone}: ucarp's own flags as the seed uses them, so a seed command line
- * works as it is, plus the watchdog's. Every error names the flag and the value; see {@link #USAGE}.
+ * The command line of {@code agent --standalone}, checked: ucarp 1.5.2's options as ucarp itself takes them (so the
+ * seed's command line, and any other ucarp accepts, works as it is), plus the watchdog's and the agent's. Parsed by
+ * picocli into {@link StandaloneCommandLine}; every error names the option and the value; see {@link #usage()}.
  */
 public record StandaloneOptions(
         String interfaceName,
@@ -55,55 +57,15 @@ public record StandaloneOptions(
 
     public static final int DEFAULT_HEALTH_PORT = 9181;
 
-    public static final String USAGE = """
-            usage: carp-operator agent --standalone -v VHID -a VIP[/PREFIX] (-p PASSWORD | -o PASSFILE) [OPTIONS]
+    /** ucarp's own multicast group for CARP adverts, the one the agent's wire helper listens on. */
+    static final String CARP_MULTICAST_GROUP = "224.0.0.18";
+    /** ucarp's default: a master is dead after this many of its advertisement intervals without an advert. */
+    static final int UCARP_DEAD_RATIO = 3;
 
-            Runs ucarp for one floating IP with the isolation watchdog built in, without Kubernetes. ucarp's flags
-            are accepted as the seed's command lines use them (long forms like --interface=eth0 too).
-
-            ucarp flags:
-              -i, --interface IF      interface carrying the VIP (default: the one whose subnet contains VIP)
-              -s, --srcip IP          this host's own address on IF (default: IF's primary IPv4 address)
-              -v, --vhid ID           virtual host id, 1-255 (required)
-              -p, --pass PASSWORD     CARP password, at most 19 bytes; handed to ucarp through a 0600 passfile,
-                                      never on ucarp's command line
-              -o, --passfile FILE     read the password from the first line of FILE instead
-              -a, --addr VIP[/PREFIX] the floating IPv4 address (required); PREFIX defaults to -x when that is a
-                                      number 1-32, else 32
-              -x, --xparam VALUE      passed to your -u/-d scripts as their third argument
-              -u, --upscript FILE     your own script, run after ours has added the address (ours always runs)
-              -d, --downscript FILE   your own script, run after ours has removed the address
-              -P, --preempt           take the VIP back as soon as this host is the better master
-              -k, --advskew SKEW      advertisement skew 0-255, higher = less preferred (default 0)
-              -b, --advbase SECONDS   advertisement interval 1-255 (default 1)
-              -z, --shutdown          accepted; the down hook always runs on shutdown
-              -B, --daemonize         accepted and ignored: the agent stays in the foreground (run it under a
-                                      service manager)
-
-            isolation watchdog (the seed's EXTERNAL, INTERNAL and HOST):
-              --peer IP               the other node's address on the VIP network (repeatable)
-              --heartbeat IP          the other node's address on another path (repeatable)
-              --isolation-host IP     a host that always answers on the VIP network (repeatable; default: IF's
-                                      default gateway)
-              --hold-limit N          isolated verdicts in a row before withdrawing the VIP (default 2)
-              --recover-after N       rounds reaching the VIP network before rejoining (default 2)
-              --probe-interval TIME   probe period: milliseconds, or 250ms, 1s, 1.5s (default 1s)
-              --probes KINDS          icmp, arp or icmp,arp (default icmp,arp)
-              --no-isolation          do not run the watchdog
-
-            agent:
-              --garp-interval TIME    repeat gratuitous ARP while master; 0 = only on takeover (default 10s)
-              --health-port PORT      /healthz, /readyz and /metrics; 0 = off (default %d)
-              --run-dir DIR           passfile and hooks, best a tmpfs (default /run/carp)
-              --state-dir DIR         what this agent runs (0700; the VIP's configuration 0600, ucarp's pid), so
-                                      the next start removes what a killed agent left (default
-                                      /run/carp-operator); give each agent on a host its own
-              --name NAME             name in logs and metrics (default vhid-VHID)
-              -h, --help              this text
-
-            On SIGTERM a master hands the VIP over to a backup first (client outage in the tens of milliseconds),
-            then removes the address and exits.
-            """.formatted(DEFAULT_HEALTH_PORT);
+    /** The {@code --help} text, generated from the options. */
+    public static String usage() {
+        return StandaloneCommandLine.parser(new StandaloneCommandLine()).getUsageMessage(CommandLine.Help.Ansi.OFF);
+    }
 
     /** A bad command line; the message is the one line to print. */
     public static final class UsageException extends Exception {
@@ -119,101 +81,64 @@ public record StandaloneOptions(
         }
     }
 
-    private enum Flag {
-        INTERFACE('i', "interface", true), SRCIP('s', "srcip", true), VHID('v', "vhid", true), PASS('p', "pass", true),
-        PASSFILE('o', "passfile", true), ADDR('a', "addr", true), XPARAM('x', "xparam", true),
-        UPSCRIPT('u', "upscript", true), DOWNSCRIPT('d', "downscript", true), PREEMPT('P', "preempt", false),
-        ADVSKEW('k', "advskew", true), ADVBASE('b', "advbase", true), SHUTDOWN('z', "shutdown", false),
-        DAEMONIZE('B', "daemonize", false), HELP('h', "help", false),
-        PEER('\0', "peer", true), HEARTBEAT('\0', "heartbeat", true), ISOLATION_HOST('\0', "isolation-host", true),
-        HOLD_LIMIT('\0', "hold-limit", true), RECOVER_AFTER('\0', "recover-after", true),
-        PROBE_INTERVAL('\0', "probe-interval", true), PROBES('\0', "probes", true), NO_ISOLATION('\0', "no-isolation", false),
-        GARP_INTERVAL('\0', "garp-interval", true), HEALTH_PORT('\0', "health-port", true), RUN_DIR('\0', "run-dir", true),
-        STATE_DIR('\0', "state-dir", true), NAME('\0', "name", true);
-
-        final char shortName;
-        final String longName;
-        final boolean takesValue;
-
-        Flag(char shortName, String longName, boolean takesValue) {
-            this.shortName = shortName;
-            this.longName = longName;
-            this.takesValue = takesValue;
-        }
-    }
-
-    private static final Map<String, Flag> BY_NAME = new LinkedHashMap<>();
-
-    static {
-        for (Flag flag : Flag.values()) {
-            BY_NAME.put("--" + flag.longName, flag);
-            if (flag.shortName != '\0') {
-                BY_NAME.put("-" + flag.shortName, flag);
-            }
-        }
-    }
-
-    private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s)?");
     private static final Pattern IFNAME = Pattern.compile("[^/\\s]{1,15}");
 
-    /** Parses {@code args} (what follows {@code --standalone}). */
+    /** Parses {@code args} (what follows {@code --standalone}) as ucarp's getopt would, then checks every value. */
     public static StandaloneOptions parse(String... args) throws UsageException, HelpRequested {
-        Map<Flag, List<String>> values = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            String name;
-            String inline = null;
-            if (arg.startsWith("--")) {
-                int eq = arg.indexOf('=');
-                name = eq < 0 ? arg : arg.substring(0, eq);
-                inline = eq < 0 ? null : arg.substring(eq + 1);
-            } else if (arg.startsWith("-") && arg.length() >= 2) {
-                name = arg.substring(0, 2);
-                inline = arg.length() > 2 ? arg.substring(2) : null;
-            } else {
-                throw new UsageException("agent --standalone: unexpected argument '" + arg + "' (flags start with - or --)");
-            }
-            Flag flag = BY_NAME.get(name);
-            if (flag == null) {
-                throw new UsageException("agent --standalone: unknown flag " + name + " (see --help)");
-            }
-            String value = null;
-            if (flag.takesValue) {
-                if (inline != null) {
-                    value = inline;
-                } else if (i + 1 < args.length) {
-                    value = args[++i];
-                } else {
-                    throw new UsageException("agent --standalone: " + name + " needs a value");
-                }
-            } else if (inline != null) {
-                throw new UsageException("agent --standalone: " + name + " takes no value, got '" + inline + "'");
-            }
-            values.computeIfAbsent(flag, f -> new ArrayList<>()).add(value);
+        StandaloneCommandLine typed = new StandaloneCommandLine();
+        CommandLine parser = StandaloneCommandLine.parser(typed);
+        try {
+            parser.parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            throw new UsageException("agent --standalone: " + syntaxError(e));
         }
-        if (values.containsKey(Flag.HELP)) {
+        if (parser.isUsageHelpRequested()) {
             throw new HelpRequested();
         }
-        return build(values);
+        return build(typed);
     }
 
-    private static StandaloneOptions build(Map<Flag, List<String>> values) throws UsageException {
+    /** picocli's complaint about the shape of the command line, said the way the value checks below say theirs. */
+    private static String syntaxError(CommandLine.ParameterException e) {
+        if (e instanceof CommandLine.UnmatchedArgumentException unmatched && !unmatched.getUnmatched().isEmpty()) {
+            String arg = unmatched.getUnmatched().get(0);
+            if (!arg.startsWith("-") || arg.equals("-")) {
+                return "unexpected argument '" + arg + "' (options start with - or --)";
+            }
+            int eq = arg.indexOf('=');
+            return "unknown option " + (arg.startsWith("--") && eq > 0 ? arg.substring(0, eq) : arg) + " (see --help)";
+        }
+        if (e instanceof CommandLine.MissingParameterException missing && !missing.getMissing().isEmpty()
+                && missing.getMissing().get(0) instanceof CommandLine.Model.OptionSpec option) {
+            return label(option) + " needs a value";
+        }
+        if (e.getArgSpec() instanceof CommandLine.Model.OptionSpec option && option.arity().max() == 0) {
+            return label(option) + " takes no value, got '" + e.getValue() + "'";
+        }
+        return e.getMessage();
+    }
+
+    private static String label(CommandLine.Model.OptionSpec option) {
+        return String.join("/", option.names());
+    }
+
+    private static StandaloneOptions build(StandaloneCommandLine typed) throws UsageException {
+        StandaloneCommandLine.Ucarp ucarp = typed.ucarp;
         List<String> warnings = new ArrayList<>();
-        String iface = last(values, Flag.INTERFACE);
+        String iface = ucarp.interfaceName;
         if (iface != null && !IFNAME.matcher(iface).matches()) {
             throw bad("-i/--interface", iface, "an interface name of at most 15 characters without '/' or spaces");
         }
-        String source = last(values, Flag.SRCIP);
+        String source = ucarp.sourceAddress;
         if (source != null) {
             ipv4("-s/--srcip", source);
         }
-        String vhidText = required(values, Flag.VHID, "-v/--vhid");
-        int vhid = integer("-v/--vhid", vhidText, 1, 255);
+        int vhid = integer("-v/--vhid", required(ucarp.vhid, "-v/--vhid"), 1, 255);
 
-        String password = password(values);
-        String xparam = last(values, Flag.XPARAM);
-        String addr = required(values, Flag.ADDR, "-a/--addr");
+        String password = password(ucarp.password, ucarp.passfile);
+        String xparam = ucarp.xparam;
+        String addr = required(ucarp.address, "-a/--addr");
         String[] parts = addr.split("/", -1);
         if (parts.length > 2) {
             throw bad("-a/--addr", addr, "an IPv4 address with an optional /PREFIX, like 198.51.100.10/24");
@@ -229,36 +154,80 @@ public record StandaloneOptions(
             throw bad("-a/--addr", addr, "an address other than -s/--srcip");
         }
 
-        Path up = path(values, Flag.UPSCRIPT, "-u/--upscript");
-        Path down = path(values, Flag.DOWNSCRIPT, "-d/--downscript");
-        int advskew = integer("-k/--advskew", last(values, Flag.ADVSKEW, "0"), 0, 255);
-        int advbase = integer("-b/--advbase", last(values, Flag.ADVBASE, "1"), 1, 255);
-        if (values.containsKey(Flag.DAEMONIZE)) {
-            warnings.add("--daemonize is ignored: the agent stays in the foreground, run it under a service manager");
-        }
+        Path up = executable(ucarp.upScript, "-u/--upscript");
+        Path down = executable(ucarp.downScript, "-d/--downscript");
+        int advskew = integer("-k/--advskew", orDefault(ucarp.advskew, "0"), 0, 255);
+        int advbase = integer("-b/--advbase", orDefault(ucarp.advbase, "1"), 1, 255);
+        warnings.addAll(unsupportedUcarpOptions(typed.ucarpUnsupported, down != null));
 
-        List<String> peers = addresses(values, Flag.PEER, "--peer");
-        List<String> heartbeats = addresses(values, Flag.HEARTBEAT, "--heartbeat");
-        List<String> isolationHosts = addresses(values, Flag.ISOLATION_HOST, "--isolation-host");
-        int holdLimit = integer("--hold-limit", last(values, Flag.HOLD_LIMIT, "2"), 1, 1000);
-        int recoverAfter = integer("--recover-after", last(values, Flag.RECOVER_AFTER, "2"), 1, 1000);
-        Duration probeInterval = duration("--probe-interval", last(values, Flag.PROBE_INTERVAL, "1s"), true);
+        StandaloneCommandLine.Watchdog watchdog = typed.watchdog;
+        List<String> peers = addresses(watchdog.peers, "--peer");
+        List<String> heartbeats = addresses(watchdog.heartbeats, "--heartbeat");
+        List<String> isolationHosts = addresses(watchdog.isolationHosts, "--isolation-host");
+        int holdLimit = integer("--hold-limit", orDefault(watchdog.holdLimit, "2"), 1, 1000);
+        int recoverAfter = integer("--recover-after", orDefault(watchdog.recoverAfter, "2"), 1, 1000);
+        Duration probeInterval = duration("--probe-interval", orDefault(watchdog.probeInterval, "1s"), true);
         if (probeInterval.compareTo(Duration.ofMillis(100)) < 0) {
-            throw bad("--probe-interval", last(values, Flag.PROBE_INTERVAL), "at least 100ms");
+            throw bad("--probe-interval", watchdog.probeInterval, "at least 100ms");
         }
-        Set<ProbeKind> probes = probeKinds(last(values, Flag.PROBES, "icmp,arp"));
-        Duration garp = duration("--garp-interval", last(values, Flag.GARP_INTERVAL, "10s"), false);
-        int healthPort = integer("--health-port", last(values, Flag.HEALTH_PORT, Integer.toString(DEFAULT_HEALTH_PORT)), 0, 65535);
-        Path runDir = Path.of(last(values, Flag.RUN_DIR, DataPlaneEnvironment.DEFAULT_RUN_DIR.toString()));
-        Path stateDir = Path.of(last(values, Flag.STATE_DIR, NodeStateJournal.DEFAULT_DIRECTORY.toString()));
-        String name = last(values, Flag.NAME, "vhid-" + vhid);
+        Set<ProbeKind> probes = probeKinds(orDefault(watchdog.probes, "icmp,arp"));
+
+        StandaloneCommandLine.Agent agent = typed.agent;
+        Duration garp = duration("--garp-interval", orDefault(agent.gratuitousArpInterval, "10s"), false);
+        int healthPort = integer("--health-port", orDefault(agent.healthPort, Integer.toString(DEFAULT_HEALTH_PORT)), 0, 65535);
+        Path runDir = Path.of(orDefault(agent.runDir, DataPlaneEnvironment.DEFAULT_RUN_DIR.toString()));
+        Path stateDir = Path.of(orDefault(agent.stateDir, NodeStateJournal.DEFAULT_DIRECTORY.toString()));
+        String name = orDefault(agent.name, "vhid-" + vhid);
         if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,62}")) {
             throw bad("--name", name, "letters, digits, '.', '_' or '-', at most 63 characters");
         }
         return new StandaloneOptions(iface, source, vhid, password, address, prefix, up, down, xparam,
-                values.containsKey(Flag.PREEMPT), advbase, advskew, peers, heartbeats, isolationHosts, holdLimit,
-                recoverAfter, probeInterval, !values.containsKey(Flag.NO_ISOLATION), probes, garp, healthPort, runDir,
+                ucarp.preempt, advbase, advskew, peers, heartbeats, isolationHosts, holdLimit,
+                recoverAfter, probeInterval, !watchdog.noIsolation, probes, garp, healthPort, runDir,
                 stateDir, name, List.copyOf(warnings));
+    }
+
+    /**
+     * ucarp's options the agent does not act on: the warnings for those it accepts, or the refusal of one that would
+     * make ucarp behave otherwise than the agent counts on. The same decisions are in {@code --help}.
+     */
+    private static List<String> unsupportedUcarpOptions(StandaloneCommandLine.UcarpUnsupported options, boolean ownDownScript)
+            throws UsageException {
+        if (options.broadcast) {
+            throw refused("-M/--nomcast", "broadcast adverts would not reach the agent's wire helper, which listens on "
+                    + CARP_MULTICAST_GROUP + "; run every node of the VIP without -M");
+        }
+        if (options.ignoreInterfaceState) {
+            throw refused("-S/--ignoreifstate", "the agent counts on ucarp giving the VIP up when its interface is down "
+                    + "or has no carrier; run without -S");
+        }
+        if (options.neutral && ownDownScript) {
+            throw refused("-n/--neutral", "with -d/--downscript: the agent's down hook runs when ucarp starts as backup, "
+                    + "removing an address a killed run left behind, and your -d script runs after it; run without -n "
+                    + "and make your script safe to run at start");
+        }
+        if (options.multicastGroup != null && !options.multicastGroup.equals(CARP_MULTICAST_GROUP)) {
+            throw onlyDefault("-m/--mcast", options.multicastGroup, CARP_MULTICAST_GROUP + ", CARP's group,",
+                    "the agent's wire helper listens for adverts there");
+        }
+        if (options.deadRatio != null && integer("-r/--deadratio", options.deadRatio, 1, 255) != UCARP_DEAD_RATIO) {
+            throw onlyDefault("-r/--deadratio", options.deadRatio, UCARP_DEAD_RATIO + ", ucarp's default,",
+                    "the agent's graceful handover counts on every backup declaring the master dead after "
+                            + UCARP_DEAD_RATIO + " advertisement intervals");
+        }
+        List<String> warnings = new ArrayList<>();
+        if (options.daemonize) {
+            warnings.add("--daemonize is ignored: the agent stays in the foreground, run it under a service manager");
+        }
+        if (options.debug) {
+            warnings.add("--debug is ignored: the agent logs ucarp's state changes, warnings and errors, and the "
+                    + "watchdog's verdicts, itself");
+        }
+        if (options.facility != null) {
+            warnings.add("--facility " + options.facility + " is ignored: the agent logs ucarp's lines on its own "
+                    + "output; ucarp's own syslog copies keep facility daemon");
+        }
+        return warnings;
     }
 
     /** The data plane's settings; interface and source stay null when not given, so the runner discovers them. */
@@ -279,9 +248,7 @@ public record StandaloneOptions(
                 + (interfaceName == null ? "(auto)" : interfaceName) + "]";
     }
 
-    private static String password(Map<Flag, List<String>> values) throws UsageException {
-        String inline = last(values, Flag.PASS);
-        String file = last(values, Flag.PASSFILE);
+    private static String password(String inline, String file) throws UsageException {
         if (inline != null && file != null) {
             throw new UsageException("agent --standalone: give either -p/--pass or -o/--passfile, not both");
         }
@@ -339,9 +306,9 @@ public record StandaloneOptions(
         return Duration.ofMillis((long) millis);
     }
 
-    private static List<String> addresses(Map<Flag, List<String>> values, Flag flag, String label) throws UsageException {
+    private static List<String> addresses(List<String> values, String label) throws UsageException {
         List<String> result = new ArrayList<>();
-        for (String value : values.getOrDefault(flag, List.of())) {
+        for (String value : values) {
             for (String part : value.split(",")) {
                 result.add(ipv4(label, part.strip()));
             }
@@ -349,8 +316,7 @@ public record StandaloneOptions(
         return List.copyOf(result);
     }
 
-    private static Path path(Map<Flag, List<String>> values, Flag flag, String label) throws UsageException {
-        String value = last(values, flag);
+    private static Path executable(String value, String label) throws UsageException {
         if (value == null) {
             return null;
         }
@@ -361,15 +327,10 @@ public record StandaloneOptions(
         return path.toAbsolutePath();
     }
 
-    private static String ipv4(String flag, String value) throws UsageException {
-        Matcher m = IPV4.matcher(value);
-        if (!m.matches()) {
-            throw bad(flag, value, "an IPv4 address like 198.51.100.10");
-        }
-        for (int g = 1; g <= 4; g++) {
-            if (Integer.parseInt(m.group(g)) > 255) {
-                throw bad(flag, value, "an IPv4 address like 198.51.100.10");
-            }
+    private static String ipv4(String option, String value) throws UsageException {
+        Optional<String> problem = Ipv4Cidr.addressProblem(value);
+        if (problem.isPresent()) {
+            throw bad(option, value, "an IPv4 address like 198.51.100.10", problem.get());
         }
         return value;
     }
@@ -390,25 +351,32 @@ public record StandaloneOptions(
         throw bad(flag, shown, "a whole number from " + min + " to " + max);
     }
 
-    private static String required(Map<Flag, List<String>> values, Flag flag, String label) throws UsageException {
-        String value = last(values, flag);
+    private static String required(String value, String label) throws UsageException {
         if (value == null) {
             throw new UsageException("agent --standalone: " + label + " is required");
         }
         return value;
     }
 
-    private static String last(Map<Flag, List<String>> values, Flag flag) {
-        List<String> list = values.get(flag);
-        return list == null || list.isEmpty() ? null : list.get(list.size() - 1);
-    }
-
-    private static String last(Map<Flag, List<String>> values, Flag flag, String fallback) {
-        String value = last(values, flag);
+    private static String orDefault(String value, String fallback) {
         return value == null ? fallback : value;
     }
 
-    private static UsageException bad(String flag, String value, String expected) {
-        return new UsageException("agent --standalone: " + flag + ": expected " + expected + ", got '" + value + "'");
+    private static UsageException bad(String option, String value, String expected) {
+        return new UsageException("agent --standalone: " + option + ": expected " + expected + ", got '" + value + "'");
+    }
+
+    private static UsageException bad(String option, String value, String expected, String problem) {
+        return new UsageException("agent --standalone: " + option + ": expected " + expected + ", got '" + value + "' ("
+                + problem + ")");
+    }
+
+    private static UsageException onlyDefault(String option, String value, String supported, String why) {
+        return new UsageException("agent --standalone: " + option + ": only " + supported + " is supported, got '" + value
+                + "': " + why);
+    }
+
+    private static UsageException refused(String option, String why) {
+        return new UsageException("agent --standalone: " + option + " is not supported: " + why);
     }
 }

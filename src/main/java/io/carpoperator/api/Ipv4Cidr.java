@@ -1,15 +1,18 @@
 package io.carpoperator.api;
 
 import java.util.Optional;
-import java.util.regex.Pattern;
 
-/** An IPv4 address with a prefix length, parsed strictly: "198.51.100.10/24". */
+/**
+ * An IPv4 address with a prefix length, parsed strictly: "198.51.100.10/24". The one IPv4 parser of the code base,
+ * for addresses alone too ({@link #parseAddress}, {@link #addressProblem}): four decimal numbers 0-255 separated by
+ * dots, without leading zeros (inet_aton, and so ucarp and ping, would read "010" as octal 8) and nothing else, no
+ * whitespace. The CRD's CEL patterns below state the same rule, so the API server and the operator agree.
+ */
 public record Ipv4Cidr(int address, int prefixLength) {
     private static final String OCTET = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
     /** An IPv4 address in dotted quad form; shared with the CRD's CEL rules so both layers agree. */
     public static final String CEL_ADDRESS_PATTERN = "^" + OCTET + "(\\\\." + OCTET + "){3}$";
     public static final String CEL_PATTERN = "^" + OCTET + "(\\\\." + OCTET + "){3}/(8|9|[12][0-9]|3[0-2])$";
-    private static final Pattern ADDRESS = Pattern.compile("^" + OCTET + "(\\." + OCTET + "){3}$");
 
     /** "255.255.255.255": the CRD's maxLength, which also bounds what its CEL regex may cost. */
     public static final int MAX_ADDRESS_LENGTH = 15;
@@ -19,19 +22,62 @@ public record Ipv4Cidr(int address, int prefixLength) {
     public static final int MIN_PREFIX = 8;
     public static final int MAX_PREFIX = 32;
 
-    public static boolean isAddress(String text) {
-        return text != null && ADDRESS.matcher(text).matches();
+    /** A parsed address, or why the text is not one. */
+    private record ParsedAddress(int value, String problem) {
     }
 
+    public static boolean isAddress(String text) {
+        return parsed(text).problem() == null;
+    }
+
+    /**
+     * Why {@code text} is not an IPv4 address as this code base takes one, e.g. "'010' has a leading zero", for an
+     * error that names the field and the value around it; empty when it is one.
+     */
+    public static Optional<String> addressProblem(String text) {
+        return Optional.ofNullable(parsed(text).problem());
+    }
+
+    /** @throws IllegalArgumentException saying what is wrong with the text */
     public static int parseAddress(String text) {
-        if (!isAddress(text)) {
-            throw new IllegalArgumentException("'" + text + "' is not an IPv4 address");
+        ParsedAddress parsed = parsed(text);
+        if (parsed.problem() != null) {
+            throw new IllegalArgumentException("'" + text + "' is not an IPv4 address: " + parsed.problem());
+        }
+        return parsed.value();
+    }
+
+    private static ParsedAddress parsed(String text) {
+        if (text == null || text.isEmpty()) {
+            return new ParsedAddress(0, "it is empty");
+        }
+        if (text.chars().anyMatch(Character::isWhitespace)) {
+            return new ParsedAddress(0, "it contains whitespace");
+        }
+        if (text.contains(":")) {
+            return new ParsedAddress(0, "it is an IPv6 address; IPv6 is not supported yet");
+        }
+        String[] octets = text.split("\\.", -1);
+        if (octets.length != 4) {
+            return new ParsedAddress(0, "it is not four numbers separated by dots");
         }
         int value = 0;
-        for (String octet : text.split("\\.")) {
+        for (String octet : octets) {
+            if (octet.isEmpty()) {
+                return new ParsedAddress(0, "it has an empty part");
+            }
+            if (!octet.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                return new ParsedAddress(0, "'" + octet + "' is not a decimal number");
+            }
+            if (octet.length() > 1 && octet.charAt(0) == '0') {
+                return new ParsedAddress(0, "'" + octet + "' has a leading zero, which inet_aton would read as octal");
+            }
+            if (octet.length() > 3 || Integer.parseInt(octet) > 255) {
+                return new ParsedAddress(0, "'" + octet + "' is above 255");
+            }
             value = (value << 8) | Integer.parseInt(octet);
         }
-        return value;
+        return new ParsedAddress(value, null);
     }
 
     /** Parses "a.b.c.d/p"; the message of the exception says what is wrong with the text. */
@@ -48,19 +94,20 @@ public record Ipv4Cidr(int address, int prefixLength) {
         }
         String addressPart = text.substring(0, slash);
         String prefixPart = text.substring(slash + 1);
-        if (!isAddress(addressPart)) {
-            throw new IllegalArgumentException("'" + text + "' is not an IPv4 address with a prefix, e.g. 192.168.10.1/24");
+        ParsedAddress address = parsed(addressPart);
+        if (address.problem() != null) {
+            throw new IllegalArgumentException("'" + text + "' is not an IPv4 address with a prefix, e.g. 192.168.10.1/24: "
+                    + address.problem());
         }
-        int prefix;
-        try {
-            prefix = Integer.parseInt(prefixPart);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("'" + text + "' has prefix length '" + prefixPart + "', which is not a number");
+        if (!prefixPart.chars().allMatch(c -> c >= '0' && c <= '9') || prefixPart.isEmpty() || prefixPart.length() > 2
+                || (prefixPart.length() > 1 && prefixPart.charAt(0) == '0')) {
+            throw new IllegalArgumentException("'" + text + "' has prefix length '" + prefixPart + "', which is not a number 8-32");
         }
+        int prefix = Integer.parseInt(prefixPart);
         if (prefix < MIN_PREFIX || prefix > MAX_PREFIX) {
             throw new IllegalArgumentException("'" + text + "' has prefix length " + prefix + ", outside " + MIN_PREFIX + "-" + MAX_PREFIX);
         }
-        return new Ipv4Cidr(parseAddress(addressPart), prefix);
+        return new Ipv4Cidr(address.value(), prefix);
     }
 
     public static Optional<Ipv4Cidr> tryParse(String text) {

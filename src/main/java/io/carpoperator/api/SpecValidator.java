@@ -204,8 +204,9 @@ public final class SpecValidator {
             }
             Set<String> seen = new HashSet<>();
             for (String host : isolation.hosts) {
-                if (!Ipv4Cidr.isAddress(host)) {
-                    problems.add(new FieldProblem("spec.isolation.hosts", "'" + host + "' is not an IPv4 address"));
+                Optional<String> notAnAddress = Ipv4Cidr.addressProblem(host);
+                if (notAnAddress.isPresent()) {
+                    problems.add(new FieldProblem("spec.isolation.hosts", "'" + host + "' is not an IPv4 address: " + notAnAddress.get()));
                 } else if (!seen.add(host)) {
                     problems.add(new FieldProblem("spec.isolation.hosts", "lists '" + host + "' more than once"));
                 } else {

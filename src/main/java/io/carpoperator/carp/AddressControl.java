@@ -1,5 +1,6 @@
 package io.carpoperator.carp;
 
+import io.carpoperator.api.Ipv4Cidr;
 import java.io.IOException;
 import java.util.List;
 import java.util.Objects;
@@ -18,8 +19,8 @@ public final class AddressControl {
     private static final Logger LOG = Logger.getLogger(AddressControl.class);
 
     /** One line of {@code ip -4 -o addr show}: "3: eth0    inet 198.51.100.11/24 brd … scope global eth0\ …". */
-    private static final Pattern ADDR_LINE = Pattern.compile("^\\d+:\\s+(\\S+?)(?:@\\S+)?\\s+inet\\s+(\\d+\\.\\d+\\.\\d+\\.\\d+)/(\\d+)(.*)$");
-    private static final Pattern DEFAULT_VIA = Pattern.compile("^default\\s+via\\s+(\\d+\\.\\d+\\.\\d+\\.\\d+)\\b");
+    private static final Pattern ADDR_LINE = Pattern.compile("^\\d+:\\s+(\\S+?)(?:@\\S+)?\\s+inet\\s+([^\\s/]+)/(\\d{1,2})(.*)$");
+    private static final Pattern DEFAULT_VIA = Pattern.compile("^default\\s+via\\s+(\\S+)");
 
     /** An IPv4 address with its prefix length and interface as listed by iproute2. */
     public record InterfaceAddress(String interfaceName, String address, int prefixLength, boolean secondary) {
@@ -81,7 +82,7 @@ public final class AddressControl {
     public Optional<String> defaultGateway(String interfaceName) throws IOException {
         CommandRunner.Result result = check(List.of("ip", "-4", "route", "show", "default", "dev", interfaceName));
         return result.stdout().lines().map(String::strip)
-                .map(DEFAULT_VIA::matcher).filter(Matcher::find).map(m -> m.group(1)).findFirst();
+                .map(DEFAULT_VIA::matcher).filter(Matcher::find).map(m -> m.group(1)).filter(Ipv4Cidr::isAddress).findFirst();
     }
 
     /** The node's own primary IPv4 address on the interface (never a secondary such as the VIP). */
@@ -95,7 +96,7 @@ public final class AddressControl {
      */
     public Optional<String> interfaceFor(String address) throws IOException {
         String[] parts = address.split("/", 2);
-        int vip = Ipv4.parse(parts[0]);
+        int vip = Ipv4Cidr.parseAddress(parts[0]);
         Integer wantedPrefix = parts.length == 2 ? Integer.valueOf(parts[1]) : null;
         for (InterfaceAddress candidate : addresses(null)) {
             if (candidate.secondary() || candidate.prefixLength() == 32) {
@@ -104,7 +105,7 @@ public final class AddressControl {
             if (wantedPrefix != null && wantedPrefix != candidate.prefixLength()) {
                 continue;
             }
-            if (Ipv4.sameSubnet(vip, Ipv4.parse(candidate.address()), candidate.prefixLength())) {
+            if (new Ipv4Cidr(Ipv4Cidr.parseAddress(candidate.address()), candidate.prefixLength()).contains(vip)) {
                 return Optional.of(candidate.interfaceName());
             }
         }
@@ -121,6 +122,7 @@ public final class AddressControl {
 
     static List<InterfaceAddress> parseAddresses(String output) {
         return output.lines().map(ADDR_LINE::matcher).filter(Matcher::matches)
+                .filter(m -> Ipv4Cidr.isAddress(m.group(2)) && Integer.parseInt(m.group(3)) <= 32)
                 .map(m -> new InterfaceAddress(m.group(1), m.group(2), Integer.parseInt(m.group(3)),
                         m.group(4).contains(" secondary")))
                 .toList();
@@ -132,32 +134,5 @@ public final class AddressControl {
             throw new IOException(String.join(" ", argv) + " failed with exit " + result.exitCode() + ": " + result.stderr().strip());
         }
         return result;
-    }
-
-    /** Minimal IPv4 arithmetic, kept here so the package needs no library. */
-    static final class Ipv4 {
-        private Ipv4() {
-        }
-
-        static int parse(String dotted) {
-            String[] octets = dotted.split("\\.");
-            if (octets.length != 4) {
-                throw new IllegalArgumentException("not an IPv4 address: '" + dotted + "'");
-            }
-            int value = 0;
-            for (String octet : octets) {
-                int o = Integer.parseInt(octet);
-                if (o < 0 || o > 255) {
-                    throw new IllegalArgumentException("not an IPv4 address: '" + dotted + "'");
-                }
-                value = (value << 8) | o;
-            }
-            return value;
-        }
-
-        static boolean sameSubnet(int a, int b, int prefixLength) {
-            int mask = prefixLength == 0 ? 0 : -1 << (32 - prefixLength);
-            return (a & mask) == (b & mask);
-        }
     }
 }

@@ -1,11 +1,8 @@
 package io.carpoperator.carp;
 
-import java.net.Inet4Address;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
+import io.carpoperator.api.Ipv4Cidr;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.regex.Pattern;
 
 /**
  * Everything one ucarp instance needs. Validated on construction; every message names the field and the value.
@@ -18,7 +15,6 @@ public record UcarpConfig(String interfaceName, String sourceAddress, int vhid, 
 
     /** Linux IFNAMSIZ is 16 including the terminating NUL. */
     private static final int MAX_INTERFACE_BYTES = 15;
-    private static final Pattern DOTTED_QUAD = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
     public UcarpConfig {
         requireInterface(interfaceName);
@@ -66,22 +62,10 @@ public record UcarpConfig(String interfaceName, String sourceAddress, int vhid, 
     }
 
     private static void requireIpv4(String field, String value) {
-        if (value == null || !DOTTED_QUAD.matcher(value).matches()) {
-            throw new IllegalArgumentException(field + " must be an IPv4 address like 198.51.100.10, got '" + value + "'");
-        }
-        try {
-            InetAddress address = InetAddress.getByName(value);
-            if (!(address instanceof Inet4Address)) {
-                throw new IllegalArgumentException(field + " must be an IPv4 address, got '" + value + "'");
-            }
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException(field + " must be an IPv4 address like 198.51.100.10, got '" + value + "'");
-        }
-        for (String octet : value.split("\\.")) {
-            if (Integer.parseInt(octet) > 255) {
-                throw new IllegalArgumentException(field + " must be an IPv4 address like 198.51.100.10, got '" + value + "'");
-            }
-        }
+        Ipv4Cidr.addressProblem(value).ifPresent(problem -> {
+            throw new IllegalArgumentException(field + " must be an IPv4 address like 198.51.100.10, got '" + value + "' ("
+                    + problem + ")");
+        });
     }
 
     private static void requireRange(String field, int value, int min, int max) {

@@ -33,9 +33,9 @@ public final class CarpDigest {
      * @throws IllegalArgumentException when {@code virtualAddress} is not an IPv4 address
      */
     public static boolean authenticates(CarpAdvert advert, String password, String virtualAddress) {
-        if (!Ipv4Cidr.isAddress(virtualAddress)) {
-            throw new IllegalArgumentException("virtual address '" + virtualAddress + "' is not an IPv4 address");
-        }
+        Ipv4Cidr.addressProblem(virtualAddress).ifPresent(problem -> {
+            throw new IllegalArgumentException("virtual address '" + virtualAddress + "' is not an IPv4 address: " + problem);
+        });
         if (advert.version() != CarpAdvert.CARP_VERSION) {
             return false;
         }

@@ -57,9 +57,10 @@ final class WireCommand {
     }
 
     static String address(String field, String address) {
-        if (!Ipv4Cidr.isAddress(address)) {
-            throw new IllegalArgumentException(field + " '" + address + "' is not an IPv4 address; the wire helper takes dotted quads only");
-        }
+        Ipv4Cidr.addressProblem(address).ifPresent(problem -> {
+            throw new IllegalArgumentException(field + " '" + address + "' is not an IPv4 address (" + problem
+                    + "); the wire helper takes dotted quads only");
+        });
         return address;
     }
 

@@ -58,7 +58,7 @@ class AgentSettingsTest {
         assertThatThrownBy(() -> AgentSettings.fromEnvironment(Map.of("NODE_NAME", " ")))
                 .hasMessageStartingWith("NODE_NAME is not set");
         assertThatThrownBy(() -> AgentSettings.fromEnvironment(Map.of("NODE_NAME", "n", "NODE_IP", "node-a.local")))
-                .hasMessage("NODE_IP='node-a.local' is not an IPv4 address");
+                .hasMessage("NODE_IP='node-a.local' is not an IPv4 address: it is not four numbers separated by dots");
         assertThatThrownBy(() -> AgentSettings.fromEnvironment(Map.of("NODE_NAME", "n", "CARP_AGENT_HEALTH_PORT", "70000")))
                 .hasMessage("CARP_AGENT_HEALTH_PORT='70000' is not a port number (1-65535)");
         assertThatThrownBy(() -> AgentSettings.fromEnvironment(Map.of("NODE_NAME", "n", "CARP_STATUS_STALENESS", "soon")))

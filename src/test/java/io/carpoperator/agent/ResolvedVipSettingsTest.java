@@ -66,7 +66,7 @@ class ResolvedVipSettingsTest {
         ResolvedConfig badHost = resolved("198.51.100.10/24", 1, NODE);
         badHost.isolationHosts = List.of("gw.example");
         assertThatThrownBy(() -> ResolvedVipSettings.build("web", NODE, badHost, "pw", List.of(), List.of()))
-                .hasMessage("status.resolved.isolationHosts: 'gw.example' is not an IPv4 address");
+                .hasMessage("status.resolved.isolationHosts: 'gw.example' is not an IPv4 address: it is not four numbers separated by dots");
         ResolvedConfig notUs = resolved("198.51.100.10/24", 1, "node-b");
         assertThatThrownBy(() -> ResolvedVipSettings.build("web", NODE, notUs, "pw", List.of(), List.of()))
                 .hasMessage("status.resolved.nodes does not list node node-a");

@@ -13,12 +13,19 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class StandaloneOptionsTest {
+
+    /** Every option in {@code ucarp --help} of ucarp 1.5.2, as "-short, --long". */
+    private static final List<String> UCARP_1_5_2_OPTIONS = List.of("-i, --interface", "-s, --srcip", "-m, --mcast",
+            "-v, --vhid", "-p, --pass", "-o, --passfile", "-P, --preempt", "-n, --neutral", "-a, --addr", "-h, --help",
+            "-b, --advbase", "-k, --advskew", "-u, --upscript", "-d, --downscript", "-r, --deadratio", "-D, --debug",
+            "-z, --shutdown", "-B, --daemonize", "-S, --ignoreifstate", "-M, --nomcast", "-f, --facility", "-x, --xparam");
 
     @TempDir
     Path dir;
@@ -52,6 +59,106 @@ class StandaloneOptionsTest {
         assertThat(options.probes()).containsExactlyInAnyOrder(ProbeKind.ICMP, ProbeKind.ARP);
         assertThat(options.toString()).doesNotContain("password");
         assertThat(options.stateDir()).as("default").isEqualTo(Path.of("/run/carp-operator"));
+    }
+
+    @Test
+    void acceptsTheUcarpCommandLineOfTheSeedsWatchdogScript() throws Exception {
+        // start_ucarp in ucarp-watchdog.sh: -i $INTERFACE -s $IPP -v $UCARPID -p password -P -a $IPV -z -u ... -d ...
+        Path up = script("carp99-up.sh");
+        Path down = script("carp99-down.sh");
+        StandaloneOptions options = StandaloneOptions.parse("-i", "eth2", "-s", "172.16.1.1", "-v", "99", "-p", "password",
+                "-P", "-a", "192.168.10.1", "-z", "-u", up.toString(), "-d", down.toString());
+
+        assertThat(options.interfaceName()).isEqualTo("eth2");
+        assertThat(options.sourceAddress()).isEqualTo("172.16.1.1");
+        assertThat(options.vhid()).isEqualTo(99);
+        assertThat(options.address()).isEqualTo("192.168.10.1");
+        assertThat(options.preempt()).isTrue();
+        assertThat(options.advskew()).isZero();
+        assertThat(options.userHooks()).isEqualTo(new UserHooks(up, down, null));
+        assertThat(options.warnings()).isEmpty();
+    }
+
+    @Test
+    void acceptsTheSampleCommandLineOfUcarpsOwnHelp() throws Exception {
+        // ucarp --interface=eth0 --srcip=10.1.1.1 --vhid=1 --pass=mypassword --addr=10.1.1.252
+        //       --upscript=/etc/vip-up.sh --downscript=/etc/vip-down.sh   (the scripts here are made in a temporary folder)
+        Path up = script("vip-up.sh");
+        Path down = script("vip-down.sh");
+        StandaloneOptions options = StandaloneOptions.parse("--interface=eth0", "--srcip=10.1.1.1", "--vhid=1",
+                "--pass=mypassword", "--addr=10.1.1.252", "--upscript=" + up, "--downscript=" + down);
+
+        assertThat(options.interfaceName()).isEqualTo("eth0");
+        assertThat(options.sourceAddress()).isEqualTo("10.1.1.1");
+        assertThat(options.vhid()).isEqualTo(1);
+        assertThat(options.password()).isEqualTo("mypassword");
+        assertThat(options.address()).isEqualTo("10.1.1.252");
+        assertThat(options.prefixLength()).isEqualTo(32);
+        assertThat(options.preempt()).isFalse();
+        assertThat(options.userHooks()).isEqualTo(new UserHooks(up, down, null));
+        assertThat(options.name()).isEqualTo("vhid-1");
+    }
+
+    @Test
+    void takesClusteredShortFlagsAndAttachedValuesAsUcarpsGetoptDoes() throws Exception {
+        String[] required = {"-v", "9", "-p", "s3cret", "-a", "198.51.100.10"};
+        for (String[] flags : new String[][] {{"-zP", "-k10"}, {"-Pz", "--advskew=10"}, {"-zPk10"}, {"-Pzk", "10"},
+                {"-P", "-z", "--advskew", "10"}, {"--preempt", "--shutdown", "-k", "10"}}) {
+            StandaloneOptions options = StandaloneOptions.parse(concat(required, flags));
+            assertThat(options.preempt()).as(String.join(" ", flags)).isTrue();
+            assertThat(options.advskew()).as(String.join(" ", flags)).isEqualTo(10);
+            assertThat(options.warnings()).as(String.join(" ", flags)).isEmpty();
+        }
+        assertThat(StandaloneOptions.parse(concat(required, "-z")).preempt()).as("-z alone").isFalse();
+    }
+
+    @Test
+    void readsTheWordAfterAnOptionAsItsValueAndKeepsTheLastOfARepeatedOption() throws Exception {
+        StandaloneOptions options = StandaloneOptions.parse("-v", "9", "--vhid", "10", "-p", "-Pz", "-a", "198.51.100.10",
+                "-k", "5", "-k20");
+        assertThat(options.password()).as("getopt takes the next word whatever it looks like").isEqualTo("-Pz");
+        assertThat(options.preempt()).isFalse();
+        assertThat(options.vhid()).isEqualTo(10);
+        assertThat(options.advskew()).isEqualTo(20);
+        assertThat(StandaloneOptions.parse("-v", "9", "-p", "@secret", "-a", "198.51.100.10").password())
+                .as("an @word is a value, not a file of arguments").isEqualTo("@secret");
+    }
+
+    @Test
+    void acceptsUcarpOptionsItDoesNotActOnWithAWarningEach() throws Exception {
+        StandaloneOptions options = StandaloneOptions.parse("-v", "9", "-p", "s3cret", "-a", "198.51.100.10", "-BDn",
+                "-f", "local3", "--deadratio=3", "--mcast", "224.0.0.18");
+
+        assertThat(options.warnings()).containsExactly(
+                "--daemonize is ignored: the agent stays in the foreground, run it under a service manager",
+                "--debug is ignored: the agent logs ucarp's state changes, warnings and errors, and the watchdog's verdicts, itself",
+                "--facility local3 is ignored: the agent logs ucarp's lines on its own output; ucarp's own syslog copies keep "
+                        + "facility daemon");
+    }
+
+    @Test
+    void refusesUcarpOptionsThatWouldMakeUcarpBehaveOtherwiseThanTheAgentCountsOn() throws IOException {
+        String[] required = {"-v", "9", "-p", "s3cret", "-a", "198.51.100.10"};
+        assertThatThrownBy(() -> StandaloneOptions.parse(concat(required, "-M")))
+                .hasMessage("agent --standalone: -M/--nomcast is not supported: broadcast adverts would not reach the agent's "
+                        + "wire helper, which listens on 224.0.0.18; run every node of the VIP without -M");
+        assertThatThrownBy(() -> StandaloneOptions.parse(concat(required, "--ignoreifstate")))
+                .hasMessageStartingWith("agent --standalone: -S/--ignoreifstate is not supported: the agent counts on ucarp "
+                        + "giving the VIP up when its interface is down");
+        assertThatThrownBy(() -> StandaloneOptions.parse(concat(required, "-r", "2")))
+                .hasMessageStartingWith("agent --standalone: -r/--deadratio: only 3, ucarp's default, is supported, got '2': ");
+        assertThatThrownBy(() -> StandaloneOptions.parse(concat(required, "-m", "239.1.1.1")))
+                .hasMessageStartingWith("agent --standalone: -m/--mcast: only 224.0.0.18, CARP's group, is supported, got "
+                        + "'239.1.1.1': ");
+        Path down = script("down.sh");
+        assertThatThrownBy(() -> StandaloneOptions.parse(concat(required, "-n", "-d", down.toString())))
+                .hasMessageStartingWith("agent --standalone: -n/--neutral is not supported: with -d/--downscript: ");
+    }
+
+    private static String[] concat(String[] first, String... second) {
+        String[] all = java.util.Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, all, first.length, second.length);
+        return all;
     }
 
     @Test
@@ -115,11 +222,25 @@ class StandaloneOptionsTest {
         assertThatThrownBy(() -> StandaloneOptions.parse("-v", "9", "-p", "x", "-a", "198.51.100.10", "--probe-interval", "fast"))
                 .hasMessage("agent --standalone: --probe-interval: expected milliseconds or a duration like 250ms, 1s, 1.5s, got 'fast'");
         assertThatThrownBy(() -> StandaloneOptions.parse("-v", "9", "-p", "x", "-a", "198.51.100.300"))
-                .hasMessage("agent --standalone: -a/--addr: expected an IPv4 address like 198.51.100.10, got '198.51.100.300'");
+                .hasMessage("agent --standalone: -a/--addr: expected an IPv4 address like 198.51.100.10, got '198.51.100.300' ('300' is above 255)");
         assertThatThrownBy(() -> StandaloneOptions.parse("-v", "9", "-p", "x", "-a", "198.51.100.10", "--peer", "gw"))
-                .hasMessage("agent --standalone: --peer: expected an IPv4 address like 198.51.100.10, got 'gw'");
+                .hasMessage("agent --standalone: --peer: expected an IPv4 address like 198.51.100.10, got 'gw' (it is not four numbers separated by dots)");
+        assertThatThrownBy(() -> StandaloneOptions.parse("-v", "9", "-p", "x", "-a", "198.51.100.10", "-s", "198.51.100.011"))
+                .as("ucarp's inet_aton would read 011 as octal 9")
+                .hasMessage("agent --standalone: -s/--srcip: expected an IPv4 address like 198.51.100.10, got '198.51.100.011' "
+                        + "('011' has a leading zero, which inet_aton would read as octal)");
         assertThatThrownBy(() -> StandaloneOptions.parse("-v", "9", "-p", "x", "-a", "198.51.100.10", "--frobnicate"))
-                .hasMessage("agent --standalone: unknown flag --frobnicate (see --help)");
+                .hasMessage("agent --standalone: unknown option --frobnicate (see --help)");
+        assertThatThrownBy(() -> StandaloneOptions.parse("-v", "9", "-p", "x", "-a", "198.51.100.10", "-zQ"))
+                .hasMessage("agent --standalone: unknown option -Q (see --help)");
+        assertThatThrownBy(() -> StandaloneOptions.parse("-v", "9", "-p", "x", "-a", "198.51.100.10", "eth0"))
+                .hasMessage("agent --standalone: unexpected argument 'eth0' (options start with - or --)");
+        assertThatThrownBy(() -> StandaloneOptions.parse("-v", "9", "-p", "x", "-a", "198.51.100.10", "--preempt=yes"))
+                .hasMessage("agent --standalone: -P/--preempt takes no value, got 'yes'");
+        assertThatThrownBy(() -> StandaloneOptions.parse("-v", "9", "-p", "x", "-a", "198.51.100.10", "-k"))
+                .hasMessage("agent --standalone: -k/--advskew needs a value");
+        assertThatThrownBy(() -> StandaloneOptions.parse("-v", "9", "-p", "x", "-a", "198.51.100.10", "-k", "ten"))
+                .hasMessage("agent --standalone: -k/--advskew: expected a whole number from 0 to 255, got 'ten'");
         assertThatThrownBy(() -> StandaloneOptions.parse("-v", "9", "-a", "198.51.100.10"))
                 .hasMessageContaining("a password is required");
         assertThatThrownBy(() -> StandaloneOptions.parse("-v", "9", "-p", "twenty-bytes-is-long", "-a", "198.51.100.10"))
@@ -132,7 +253,7 @@ class StandaloneOptionsTest {
     }
 
     @Test
-    void runExitsWithTwoAndOneLineOnABadFlagAndDocumentsEveryFlagInHelp() {
+    void runExitsWithTwoAndOneLineOnABadOptionAndDocumentsEveryOptionInHelp() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = StandaloneAgent.run(new String[] {"-v", "x"}, new PrintStream(out), new PrintStream(err));
@@ -143,10 +264,14 @@ class StandaloneOptionsTest {
         out.reset();
         assertThat(StandaloneAgent.run(new String[] {"--help"}, new PrintStream(out), new PrintStream(err))).isZero();
         String help = out.toString(StandardCharsets.UTF_8);
-        for (String flag : new String[] {"-i,", "-s,", "-v,", "-p,", "-o,", "-a,", "-x,", "-u,", "-d,", "-P,", "-k,", "-b,",
-                "-z,", "-B,", "--peer", "--heartbeat", "--isolation-host", "--hold-limit", "--recover-after",
-                "--probe-interval", "--probes", "--no-isolation", "--garp-interval", "--health-port", "--run-dir", "--state-dir", "--name"}) {
-            assertThat(help).as("--help documents " + flag).contains(flag);
+        for (String option : UCARP_1_5_2_OPTIONS) {
+            assertThat(help).as("--help documents ucarp's " + option).contains(option);
         }
+        for (String option : new String[] {"--peer", "--heartbeat", "--isolation-host", "--hold-limit", "--recover-after",
+                "--probe-interval", "--probes", "--no-isolation", "--garp-interval", "--health-port", "--run-dir", "--state-dir",
+                "--name"}) {
+            assertThat(help).as("--help documents " + option).contains(option);
+        }
+        assertThat(help).startsWith("usage: carp-operator agent --standalone ");
     }
 }

@@ -66,10 +66,14 @@ class UcarpConfigTest {
     void rejectsAddressesThatAreNotIpv4() {
         assertThatThrownBy(() -> new UcarpConfig("eth0", "198.51.100.300", 1, Path.of("p"), "198.51.100.10", 24, 1, 0,
                 false, false, Path.of("u"), Path.of("d"), null))
-                .hasMessage("sourceAddress must be an IPv4 address like 198.51.100.10, got '198.51.100.300'");
+                .hasMessage("sourceAddress must be an IPv4 address like 198.51.100.10, got '198.51.100.300' ('300' is above 255)");
         assertThatThrownBy(() -> new UcarpConfig("eth0", "198.51.100.11", 1, Path.of("p"), "2001:db8::1", 24, 1, 0,
                 false, false, Path.of("u"), Path.of("d"), null))
-                .hasMessage("virtualAddress must be an IPv4 address like 198.51.100.10, got '2001:db8::1'");
+                .hasMessage("virtualAddress must be an IPv4 address like 198.51.100.10, got '2001:db8::1' (it is an IPv6 address; IPv6 is not supported yet)");
+        assertThatThrownBy(() -> new UcarpConfig("eth0", "198.51.100.11", 1, Path.of("p"), "198.51.100.010", 24, 1, 0,
+                false, false, Path.of("u"), Path.of("d"), null))
+                .as("ucarp's inet_aton would advertise 198.51.100.8")
+                .hasMessage("virtualAddress must be an IPv4 address like 198.51.100.10, got '198.51.100.010' ('010' has a leading zero, which inet_aton would read as octal)");
     }
 
     @Test

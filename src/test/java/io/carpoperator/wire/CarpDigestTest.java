@@ -66,6 +66,6 @@ class CarpDigestTest {
     void aVirtualAddressThatIsNoIpv4AddressIsRefusedNamingIt() {
         assertThatThrownBy(() -> CarpDigest.authenticates(advert(VHID_7), "secret", "198.51.100.250/24"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("virtual address '198.51.100.250/24' is not an IPv4 address");
+                .hasMessage("virtual address '198.51.100.250/24' is not an IPv4 address: '250/24' is not a decimal number");
     }
 }

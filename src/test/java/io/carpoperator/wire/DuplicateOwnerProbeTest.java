@@ -74,7 +74,7 @@ class DuplicateOwnerProbeTest {
     void anArgumentTheHelperCannotTakeIsRefusedAtOnce() {
         assertThatThrownBy(() -> probe.otherOwners("eth0", "198.51.100.250/24", DEADLINE))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("address '198.51.100.250/24' is not an IPv4 address; the wire helper takes dotted quads only");
+                .hasMessage("address '198.51.100.250/24' is not an IPv4 address ('250/24' is not a decimal number); the wire helper takes dotted quads only");
         assertThat(wire.sent()).isEmpty();
     }
 }

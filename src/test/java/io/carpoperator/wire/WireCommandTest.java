@@ -23,7 +23,7 @@ class WireCommandTest {
                 .hasMessage("interface 'eth0\nquit' is not a Linux interface name (1-15 characters, no '/', ':' or whitespace)");
         assertThatThrownBy(() -> WireCommand.arp(1, "eth 0", "198.51.100.1")).hasMessageContaining("interface 'eth 0'");
         assertThatThrownBy(() -> WireCommand.icmp(1, "198.51.100.1 quit")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("address '198.51.100.1 quit' is not an IPv4 address; the wire helper takes dotted quads only");
+                .hasMessage("address '198.51.100.1 quit' is not an IPv4 address (it contains whitespace); the wire helper takes dotted quads only");
     }
 
     @Test

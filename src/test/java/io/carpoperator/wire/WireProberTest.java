@@ -220,7 +220,7 @@ class WireProberTest {
         ProbeTarget badInterface = ProbeTarget.arp(TargetRole.PEER, "198.51.100.12", "eth0 quit");
 
         assertThat(prober.probe(named, DEADLINE)).isCompletedWithValue(ProbeResult.failed(named,
-                "address 'gateway.example' is not an IPv4 address; the wire helper takes dotted quads only"));
+                "address 'gateway.example' is not an IPv4 address (it is not four numbers separated by dots); the wire helper takes dotted quads only"));
         assertThat(prober.probe(badInterface, DEADLINE).join().detail()).startsWith("interface 'eth0 quit' is not a Linux interface name");
         assertThat(wire.sent()).isEmpty();
     }
