@@ -26,7 +26,8 @@
 #                            request every reply until cancelled; replies from this host's own MACs are ignored
 #   listening IFACE          adverts arriving on IFACE are reported from now on
 #   carp IFACE SRC TTL HEX   a protocol-112 packet from SRC arrived on IFACE with IP TTL TTL; HEX is everything after
-#                            its IP header (36 bytes for a CARP advert), at most 128 bytes; own looped-back adverts too
+#                            its IP header (36 bytes for a CARP advert), at most 128 bytes; not the node's own adverts
+#                            from IFACE's primary address (multicast loopback), which say nothing new
 #   error ID MESSAGE         request ID failed; ID is - when the error belongs to no request
 # Requests nobody cancels are forgotten after a minute.
 use strict;
@@ -57,6 +58,8 @@ use constant {
     BURST           => 64,
     MAX_LINE        => 4096,
     MAX_PAYLOAD_HEX => 128,
+    SIOCGIFADDR     => 0x8915,
+    OWN_ADDRESS_REFRESH => 30,
 };
 
 $| = 1;
@@ -77,6 +80,8 @@ my %pending;               # id => { kind, at, sequence | iface + address + dad 
 my %links;                 # iface => { index, mac (packed), socket, at }
 my %sources;               # "iface address" => [ source (packed), at ]
 my %listeners;             # iface => socket
+my %own_address;           # iface => its primary IPv4 address (4 bytes), '' when it has none
+my %own_address_at;        # iface => when that was looked up
 my %own_macs;              # packed MAC => 1, every interface of this namespace
 my $own_macs_at = 0;
 my $input = '';
@@ -390,12 +395,25 @@ sub start_listening {
     setsockopt($socket, IPPROTO_IP, IP_ADD_MEMBERSHIP, pack('a4 a4 i', inet_aton(CARP_GROUP), INADDR_ANY, $index))
         or die "cannot join " . CARP_GROUP . " on $iface: $!\n";
     $listeners{$iface} = $socket;
+    refresh_own_address($iface, $socket);
     watch($socket, sub { read_adverts($iface, $socket) });
     emit("listening $iface");
 }
 
+# This node's own adverts come back through multicast loopback (ucarp leaves IP_MULTICAST_LOOP on): with a hundred
+# VIPs mastered here they would be a hundred lines a second that say nothing. The interface's primary address
+# (SIOCGIFADDR), which ucarp's -s normally is, is looked up at listen and every OWN_ADDRESS_REFRESH seconds.
+sub refresh_own_address {
+    my ($iface, $socket) = @_;
+    my $request = pack('a16 x16', $iface);
+    $own_address{$iface} = ioctl($socket, SIOCGIFADDR, $request) ? substr($request, 20, 4) : '';
+    $own_address_at{$iface} = time;
+}
+
 sub stop_listening {
     my ($iface) = @_;
+    delete $own_address{$iface};
+    delete $own_address_at{$iface};
     my $socket = delete $listeners{$iface} or return;
     unwatch($socket);
 }
@@ -407,6 +425,8 @@ sub read_adverts {
         last unless defined $from;
         next if length($packet) < 20;
         my ($version_and_length, $ttl, $protocol, $source) = unpack('C x7 C C x2 a4', $packet);
+        refresh_own_address($iface, $socket) if time - $own_address_at{$iface} >= OWN_ADDRESS_REFRESH;
+        next if $source eq $own_address{$iface};
         my $header = ($version_and_length & 0x0f) * 4;
         next if $protocol != IPPROTO_CARP || $header < 20 || length($packet) <= $header;
         my $payload = substr($packet, $header, MAX_PAYLOAD_HEX);

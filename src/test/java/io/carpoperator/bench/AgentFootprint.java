@@ -130,6 +130,15 @@ final class AgentFootprint {
             Map<Long, Usage> usage = sample(Stream.of(Stream.of(agent.toHandle()), ucarps.stream(), helpers.stream())
                     .flatMap(s -> s).toList());
             double forksPerSecond = (machineForks() - forksBefore) / ((System.nanoTime() - windowStart) / 1e9);
+            try {
+                OutputStream stdin = agent.getOutputStream();
+                stdin.write("threads\n".getBytes(StandardCharsets.UTF_8));
+                stdin.flush();
+                DataPlaneBench.bench(String.format("footprint %d VIPs, %s probes: busiest threads (CPU since start): %s",
+                        count, prober, awaitLine(log, "THREADS", Duration.ofSeconds(10)).substring("THREADS ".length())));
+            } catch (IOException | IllegalStateException e) {
+                DataPlaneBench.bench("footprint: no thread figures: " + e.getMessage());
+            }
             Usage jvm = usage.get(agent.pid());
             Usage children = ucarps.stream().map(p -> usage.get(p.pid())).filter(java.util.Objects::nonNull)
                     .reduce(new Usage(0, 0, 0, 0), Usage::plus);

@@ -31,6 +31,23 @@ public final class AgentFootprintMain {
     private AgentFootprintMain() {
     }
 
+    /** The {@code count} threads that used the most CPU since they started, grouped by name without trailing digits. */
+    static String busiestThreads(int count) {
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        java.util.Map<String, Long> byName = new java.util.TreeMap<>();
+        for (long id : threads.getAllThreadIds()) {
+            java.lang.management.ThreadInfo info = threads.getThreadInfo(id);
+            long nanos = threads.getThreadCpuTime(id);
+            if (info != null && nanos > 0) {
+                byName.merge(info.getThreadName().replaceAll("[-#]?\\d+$", "").replaceAll("vip-bench-\\d+-", "vip-N-"),
+                        nanos, Long::sum);
+            }
+        }
+        return byName.entrySet().stream().sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed())
+                .limit(count).map(e -> e.getKey() + "=" + e.getValue() / 1_000_000 + "ms")
+                .collect(java.util.stream.Collectors.joining(", "));
+    }
+
     public static void main(String[] args) throws Exception {
         int count = Integer.parseInt(args[0]);
         int firstHost = Integer.parseInt(args[1]);
@@ -72,7 +89,11 @@ public final class AgentFootprintMain {
         System.out.flush();
 
         try (BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
-            stdin.readLine();
+            String line;
+            while ((line = stdin.readLine()) != null && line.equals("threads")) {
+                System.out.println("THREADS " + busiestThreads(8));
+                System.out.flush();
+            }
         } catch (IOException closed) {
             // the benchmark went away: stop as if asked
         }

@@ -171,6 +171,35 @@ class WireHelperIT {
     }
 
     @Test
+    void thisNodesOwnAdvertsAreNotReportedWhileThePeersAre() throws Exception {
+        BlockingQueue<CarpAdvert> received = new LinkedBlockingQueue<>();
+        List<Process> ucarps = new ArrayList<>();
+        try (CarpAdvertListener.Subscription subscription = adverts.subscribe(LINK, received::add)) {
+            for (String[] side : new String[][] {{NODE, NODE_ADDRESS, "8", "198.51.100.251"}, {PEER, PEER_ADDRESS, "9", "198.51.100.252"}}) {
+                ucarps.add(new ProcessBuilder("ip", "netns", "exec", side[0], "ucarp", "-i", LINK, "-s", side[1], "-v", side[2],
+                        "-p", "secret", "-a", side[3], "-b", "1").redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
+            }
+            // both claim their own vhid after three silent intervals, then advertise once a second
+            List<CarpAdvert> heard = new ArrayList<>();
+            long until = System.nanoTime() + Duration.ofSeconds(6).toNanos();
+            while (System.nanoTime() < until) {
+                CarpAdvert advert = received.poll(100, TimeUnit.MILLISECONDS);
+                if (advert != null) {
+                    heard.add(advert);
+                }
+            }
+
+            assertThat(heard).extracting(CarpAdvert::vhid).contains(9).doesNotContain(8);
+            assertThat(heard).extracting(CarpAdvert::source).containsOnly(PEER_ADDRESS);
+        } finally {
+            for (Process ucarp : ucarps) {
+                ucarp.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @Test
     void advertsOfUcarpInTheOtherNamespaceArriveAndAuthenticate() throws Exception {
         BlockingQueue<CarpAdvert> received = new LinkedBlockingQueue<>();
         Process ucarp = null;
