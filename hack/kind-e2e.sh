@@ -131,7 +131,8 @@ wait_until() {
 
 vip_field() { k get vip "$VIP_NAME" -o "jsonpath=$1" 2>/dev/null || true; }
 condition() { vip_field "{.status.conditions[?(@.type==\"$1\")].$2}"; }
-node_entry() { vip_field "{.status.nodes.$1.$2}"; }
+# a node's name may hold dots (Kind allows them in cluster names): escaped, or jsonpath would read a path
+node_entry() { vip_field "{.status.nodes.${1//./\\.}.$2}"; }
 ready_with_master() { [ "$(vip_field '{.status.phase}')" = Ready ] && [ "$(vip_field '{.status.master}')" = "$1" ]; }
 master_is() { [ "$(vip_field '{.status.master}')" = "$1" ]; }
 entry_says() { [ "$(node_entry "$1" state)" = "$2" ] && [[ $(node_entry "$1" reason) == *"$3"* ]]; }
