@@ -261,6 +261,33 @@ class DeployManifestsTest {
         assertThat(output).contains("imagePullPolicy: Never").doesNotContain("imagePullPolicy: IfNotPresent");
     }
 
+    /** hack/kind-e2e.sh stops and kills workers: the agents must not run on the API server's node, the operator must. */
+    @Test
+    void kubectlRendersTheKindOverlayWithAgentsOnWorkersOnlyAndTheOperatorOnTheControlPlane() throws Exception {
+        Assumptions.assumeTrue(onPath("kubectl"), "kubectl is not installed here; the Kind overlay is rendered by hack/kind-e2e.sh");
+        Process process = new ProcessBuilder("kubectl", "kustomize", "deploy/overlays/kind").redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes());
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(output).isZero();
+        Object parsed = serialization.unmarshal(output);
+        List<HasMetadata> objects = parsed instanceof KubernetesList list ? list.getItems()
+                : ((List<?>) parsed).stream().map(HasMetadata.class::cast).toList();
+
+        var agentTerms = one(objects, DaemonSet.class, "carp-agent").getSpec().getTemplate().getSpec().getAffinity()
+                .getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution().getNodeSelectorTerms();
+        assertThat(agentTerms).singleElement().satisfies(term -> assertThat(term.getMatchExpressions()).singleElement()
+                .satisfies(e -> {
+                    assertThat(e.getKey()).isEqualTo("node-role.kubernetes.io/control-plane");
+                    assertThat(e.getOperator()).isEqualTo("DoesNotExist");
+                }));
+        var operatorPod = one(objects, Deployment.class, "carp-operator").getSpec().getTemplate().getSpec();
+        assertThat(operatorPod.getNodeSelector()).containsExactly(Map.entry("node-role.kubernetes.io/control-plane", ""));
+        assertThat(operatorPod.getTolerations()).anySatisfy(t -> {
+            assertThat(t.getKey()).isEqualTo("node-role.kubernetes.io/control-plane");
+            assertThat(t.getEffect()).isEqualTo("NoSchedule");
+        });
+    }
+
     private static boolean onPath(String command) {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
             if (Files.isExecutable(Path.of(dir, command))) {
