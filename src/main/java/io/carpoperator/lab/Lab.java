@@ -19,7 +19,7 @@ import org.jboss.logging.Logger;
  * from one management veth carrying 203.0.113.1, where an in-process API server can listen).
  *
  * <pre>
- *   switch ns:  br-vip 198.51.100.0/24          br-hb 203.0.113.0/24
+ *   switch ns:  br-vip 198.51.100.0/24          br-hb 203.0.113.0/24 (the root namespace routes only .0/27)
  *                 |  gateway .1 (isolation host)   |  root ns .1 (management veth)
  *                 |  nodeN eth0 .1N                |  nodeN hb0 .1N
  *                 |  client .100                   |

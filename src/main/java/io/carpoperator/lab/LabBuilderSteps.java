@@ -76,7 +76,8 @@ final class LabBuilderSteps {
                 "type", "veth", "peer", "name", LabTopology.SWITCH_MANAGEMENT_PORT, "netns", sw));
         disableIpv6InRoot(rootSide);
         inNs(sw, "ip", "link", "set", LabTopology.SWITCH_MANAGEMENT_PORT, "master", LabTopology.HEARTBEAT_BRIDGE, "up");
-        NetnsCommands.runChecked(List.of("ip", "addr", "add", LabTopology.MANAGEMENT_ADDRESS + PREFIX, "dev", rootSide));
+        NetnsCommands.runChecked(List.of("ip", "addr", "add",
+                LabTopology.MANAGEMENT_ADDRESS + "/" + LabTopology.ROOT_MANAGEMENT_PREFIX_LENGTH, "dev", rootSide));
         NetnsCommands.runChecked(List.of("ip", "link", "set", rootSide, "up"));
     }
 

@@ -6,8 +6,8 @@ import java.util.regex.Pattern;
  * The address and name plan of a lab: pure functions, so the plan is tested without root.
  *
  * <p>VIP network 198.51.100.0/24 (gateway .1, nodes .11.., client .100), heartbeat and
- * management network 203.0.113.0/24 (root namespace .1, nodes .11..). Both are documentation
- * ranges, so a mistake can never reach a real host.
+ * management network 203.0.113.0/24 inside the lab (nodes .11..), of which the root namespace (.1) routes only
+ * 203.0.113.0/27. Both are documentation ranges, so a mistake can never reach a real host.
  */
 public final class LabTopology {
 
@@ -17,6 +17,12 @@ public final class LabTopology {
     public static final String GATEWAY_ADDRESS = "198.51.100.1";
     public static final String CLIENT_ADDRESS = "198.51.100.100";
     public static final String MANAGEMENT_ADDRESS = "203.0.113.1";
+    /**
+     * The prefix of the root namespace's management address: 203.0.113.0/27 reaches every node's heartbeat address
+     * (.11 to .30) and nothing else. Not /24: on the machines this runs on, package registries resolve inside
+     * 203.0.113.0/24 (Maven Central at .80), and a lab must never take the route to them away from the host.
+     */
+    public static final int ROOT_MANAGEMENT_PREFIX_LENGTH = 27;
     /** Free for a floating IP in tests: below the nodes, above the gateway. */
     public static final String SUGGESTED_VIP = "198.51.100.10";
 

@@ -34,4 +34,17 @@ class LabTopologyTest {
         assertThat(LabTopology.isRunPrefix("carplab-")).isFalse();
         assertThat(LabTopology.isRunPrefix("other-1a2b3c")).isFalse();
     }
+
+    @Test
+    void theRootNamespaceRoutesEveryNodesHeartbeatAddressButNotTheRestOf203_0_113() {
+        io.carpoperator.api.Ipv4Cidr root = io.carpoperator.api.Ipv4Cidr.parse(
+                LabTopology.MANAGEMENT_ADDRESS + "/" + LabTopology.ROOT_MANAGEMENT_PREFIX_LENGTH);
+        for (int node = 1; node <= LabTopology.MAX_NODES; node++) {
+            assertThat(root.contains(io.carpoperator.api.Ipv4Cidr.parse(LabTopology.heartbeatAddress(node) + "/32").network()))
+                    .as("node %d's heartbeat address %s", node, LabTopology.heartbeatAddress(node)).isTrue();
+        }
+        // this machine's package registries (Maven Central, Debian, npm) resolve to 203.0.113.80
+        assertThat(root.contains(io.carpoperator.api.Ipv4Cidr.parse("203.0.113.80/32").network())).isFalse();
+        assertThat(root.broadcast()).isEqualTo(io.carpoperator.api.Ipv4Cidr.parse("203.0.113.31/32").network());
+    }
 }
