@@ -168,6 +168,18 @@ class DeployManifestsTest {
     }
 
     @Test
+    void theOperatorAndTheAgentsAgreeOnWhenANodesEntryIsStale() throws IOException {
+        List<HasMetadata> objects = render(DEPLOY);
+        var operator = one(objects, Deployment.class, "carp-operator").getSpec().getTemplate().getSpec().getContainers().get(0);
+        var agent = one(objects, DaemonSet.class, "carp-agent").getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(envValue(operator, AgentSettings.STALENESS)).isNotNull().isEqualTo(envValue(agent, AgentSettings.STALENESS));
+    }
+
+    private static String envValue(io.fabric8.kubernetes.api.model.Container container, String name) {
+        return container.getEnv().stream().filter(e -> e.getName().equals(name)).map(e -> e.getValue()).findFirst().orElse(null);
+    }
+
+    @Test
     void theAgentsMemoryLimitCoversTheMostVipsItRuns() throws IOException {
         var container = one(render(DEPLOY), DaemonSet.class, "carp-agent").getSpec().getTemplate().getSpec().getContainers().get(0);
         long limit = container.getResources().getLimits().get("memory").getNumericalAmount().longValue();
