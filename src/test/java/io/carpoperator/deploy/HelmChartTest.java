@@ -30,10 +30,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.io.TempDir;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * charts/carp-operator installs what `kubectl apply -k deploy/` installs. Linted and rendered by Helm's own code
@@ -45,6 +47,11 @@ class HelmChartTest {
     /** Without a cluster, helm-java's Helm assumes Kubernetes 1.20; the chart asks for 1.30 or newer (its kubeVersion). */
     private static final String KUBE_VERSION = "1.30.0";
     private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+    /**
+     * helm-java's template runs Helm's install code, which takes SIGINT and SIGTERM for itself (Go's signal.Notify):
+     * the test JVM would then ignore both and outlive a stopped build. The JVM's handlers, to give back after each call.
+     */
+    private static final Map<Signal, SignalHandler> JVM_SIGNALS = jvmSignalHandlers();
 
     @TempDir
     Path temp;
@@ -256,8 +263,18 @@ class HelmChartTest {
 
     @Test
     void refusesAKubernetesOlderThanTheAdmissionPolicyNeeds() {
-        assertThatThrownBy(() -> new Helm(CHART).template().withName("carp-operator").withNamespace(RELEASE_NAMESPACE)
-                .withKubeVersion("1.29.0").call()).hasMessageContaining("kubeVersion");
+        assertThatThrownBy(() -> call(template(RELEASE_NAMESPACE).withKubeVersion("1.29.0"))).hasMessageContaining("kubeVersion");
+    }
+
+    @Test
+    void theTestJvmStillStopsOnSigtermAfterARender() {
+        render(Map.of());
+        Signal term = new Signal("TERM");
+        SignalHandler current = Signal.handle(term, SignalHandler.SIG_DFL);
+        Signal.handle(term, current);
+        // Java wraps a handler anew on every look-up: the wrapped one prints itself
+        assertThat(current).as("SIGTERM is the JVM's again, not Go's (seen by Java as a native handler)")
+                .hasToString(JVM_SIGNALS.get(term).toString());
     }
 
     /** deploy/'s objects the templates must reproduce: all but the CRDs and the release namespace. */
@@ -270,7 +287,7 @@ class HelmChartTest {
 
     private List<HasMetadata> render(String valuesYaml) throws IOException {
         Path values = Files.writeString(temp.resolve("values-" + System.nanoTime() + ".yaml"), valuesYaml);
-        return DeployManifests.parse(template(RELEASE_NAMESPACE).withValuesFile(values).call());
+        return DeployManifests.parse(call(template(RELEASE_NAMESPACE).withValuesFile(values)));
     }
 
     private static List<HasMetadata> render(Map<String, Object> values) {
@@ -280,11 +297,31 @@ class HelmChartTest {
     private static List<HasMetadata> render(String namespace, Map<String, Object> values) {
         TemplateCommand template = template(namespace);
         values.forEach(template::set);
-        return DeployManifests.parse(template.call());
+        return DeployManifests.parse(call(template));
     }
 
     private static TemplateCommand template(String namespace) {
         return new Helm(CHART).template().withName("carp-operator").withNamespace(namespace).withKubeVersion(KUBE_VERSION);
+    }
+
+    private static String call(TemplateCommand template) {
+        try {
+            return template.call();
+        } finally {
+            JVM_SIGNALS.forEach(Signal::handle);
+        }
+    }
+
+    /** The JVM's own handlers, taken before helm-java's first call; put back after each template call. */
+    private static Map<Signal, SignalHandler> jvmSignalHandlers() {
+        Map<Signal, SignalHandler> handlers = new LinkedHashMap<>();
+        for (String name : List.of("INT", "TERM")) {
+            Signal signal = new Signal(name);
+            SignalHandler jvm = Signal.handle(signal, SignalHandler.SIG_DFL);
+            Signal.handle(signal, jvm);
+            handlers.put(signal, jvm);
+        }
+        return handlers;
     }
 
     private static String identity(HasMetadata object) {
