@@ -28,6 +28,11 @@ public final class CrdFiles {
         return Path.of("deploy", "base", "crd", crdName + "-v1.yml");
     }
 
+    /** Helm installs a chart's CRDs from its own crds/ and reads nothing outside the chart: another copy, kept equal by HelmChartTest. */
+    public static Path charted(String crdName) {
+        return Path.of("charts", "carp-operator", "crds", crdName + "-v1.yml");
+    }
+
     private CrdFiles() {
     }
 

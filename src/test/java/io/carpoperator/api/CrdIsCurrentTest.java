@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** crds/ is committed so users and GitOps can apply it; it must match the Java API. */
+/** crds/ is committed so users and GitOps can apply it; it must match the Java API (its copies in deploy/ and the chart follow). */
 class CrdIsCurrentTest {
 
     @ParameterizedTest
@@ -22,6 +22,7 @@ class CrdIsCurrentTest {
         if (Boolean.getBoolean("carp.updateCrds")) {
             Files.writeString(committed, generated);
             Files.writeString(CrdFiles.deployed(crdName), generated);
+            Files.writeString(CrdFiles.charted(crdName), generated);
         }
         assertThat(Files.exists(committed))
                 .as("%s is missing; run: mvn test -Dtest=CrdIsCurrentTest -Dcarp.updateCrds=true", committed).isTrue();

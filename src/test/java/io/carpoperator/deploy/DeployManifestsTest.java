@@ -17,7 +17,6 @@ import io.carpoperator.watchdog.ProbeRound;
 import io.carpoperator.watchdog.ProbeTarget;
 import io.carpoperator.watchdog.TargetRole;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.KubernetesList;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
@@ -31,7 +30,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
@@ -39,33 +37,15 @@ import org.junit.jupiter.api.Test;
 
 /** deploy/ is what users apply: it must parse, match crds/, and grant no more than the operator needs. */
 class DeployManifestsTest {
-    private static final Path DEPLOY = Path.of("deploy");
+    private static final Path DEPLOY = DeployManifests.DEPLOY;
     private final KubernetesSerialization serialization = new KubernetesSerialization();
 
-    @SuppressWarnings("unchecked")
     private List<HasMetadata> render(Path dir) throws IOException {
-        Map<String, Object> kustomization = serialization.unmarshal(Files.readString(dir.resolve("kustomization.yaml")), Map.class);
-        List<HasMetadata> objects = new ArrayList<>();
-        for (String resource : (List<String>) kustomization.get("resources")) {
-            if (Files.isDirectory(dir.resolve(resource))) {
-                objects.addAll(render(dir.resolve(resource)));
-                continue;
-            }
-            Object parsed = serialization.unmarshal(Files.readString(dir.resolve(resource)));
-            if (parsed instanceof KubernetesList list) {
-                objects.addAll(list.getItems());
-            } else if (parsed instanceof List<?> list) {
-                list.forEach(o -> objects.add((HasMetadata) o));
-            } else {
-                objects.add((HasMetadata) parsed);
-            }
-        }
-        return objects;
+        return DeployManifests.render(dir);
     }
 
     private <T extends HasMetadata> T one(List<HasMetadata> objects, Class<T> type, String name) {
-        return objects.stream().filter(type::isInstance).map(type::cast).filter(o -> o.getMetadata().getName().equals(name))
-                .findFirst().orElseThrow(() -> new AssertionError("no " + type.getSimpleName() + " " + name + " in deploy/"));
+        return DeployManifests.one(objects, type, name);
     }
 
     @Test
@@ -185,6 +165,18 @@ class DeployManifestsTest {
                 .isGreaterThanOrEqualTo(LoopHeartbeat.PERIOD.multipliedBy(LoopHeartbeat.MISSED_TICKS_ALLOWED));
         assertThat(container.getReadinessProbe().getPeriodSeconds()).as("polled within the minReadySeconds margin")
                 .isLessThanOrEqualTo(agents.getSpec().getMinReadySeconds());
+    }
+
+    @Test
+    void theOperatorAndTheAgentsAgreeOnWhenANodesEntryIsStale() throws IOException {
+        List<HasMetadata> objects = render(DEPLOY);
+        var operator = one(objects, Deployment.class, "carp-operator").getSpec().getTemplate().getSpec().getContainers().get(0);
+        var agent = one(objects, DaemonSet.class, "carp-agent").getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(envValue(operator, AgentSettings.STALENESS)).isNotNull().isEqualTo(envValue(agent, AgentSettings.STALENESS));
+    }
+
+    private static String envValue(io.fabric8.kubernetes.api.model.Container container, String name) {
+        return container.getEnv().stream().filter(e -> e.getName().equals(name)).map(e -> e.getValue()).findFirst().orElse(null);
     }
 
     @Test
