@@ -44,8 +44,8 @@ final class WireWatch {
 
     /** A foreign sender not heard for this long is forgotten (adverts come every advbase, at most 255 s). */
     static final Duration FOREIGN_FORGOTTEN_AFTER = Duration.ofSeconds(30);
-    /** How often a master asks who else answers for its VIP. */
-    static final Duration OWNER_CHECK_INTERVAL = Duration.ofSeconds(5);
+    /** How often a master asks who else answers for its VIP: an ARP probe per master VIP, so not every second. */
+    static final Duration OWNER_CHECK_INTERVAL = Duration.ofSeconds(10);
     /** A positive check is repeated this much later before it counts. */
     static final Duration OWNER_RECHECK = Duration.ofSeconds(1);
     static final Duration OWNER_CHECK_DEADLINE = Duration.ofMillis(500);

@@ -59,6 +59,8 @@ use constant {
     MAX_LINE        => 4096,
     MAX_PAYLOAD_HEX => 128,
     SIOCGIFADDR     => 0x8915,
+    SO_ATTACH_FILTER => 26,
+    SO_DETACH_FILTER => 27,
     OWN_ADDRESS_REFRESH => 30,
 };
 
@@ -406,8 +408,27 @@ sub start_listening {
 sub refresh_own_address {
     my ($iface, $socket) = @_;
     my $request = pack('a16 x16', $iface);
-    $own_address{$iface} = ioctl($socket, SIOCGIFADDR, $request) ? substr($request, 20, 4) : '';
+    my $own = ioctl($socket, SIOCGIFADDR, $request) ? substr($request, 20, 4) : '';
+    my $changed = !defined $own_address{$iface} || $own_address{$iface} ne $own;
+    $own_address{$iface} = $own;
     $own_address_at{$iface} = time;
+    drop_own_adverts_in_kernel($socket, $own) if $changed;
+}
+
+# A classic BPF socket filter, so the kernel drops those adverts before they wake this process: load the IP source
+# address (the packet starts at the IP header on a raw IPv4 socket), drop it when it is ours, keep everything else.
+# Without an address, or if the kernel refuses, the check in read_adverts does the same work in here.
+sub drop_own_adverts_in_kernel {
+    my ($socket, $own) = @_;
+    if ($own eq '') {
+        setsockopt($socket, SOL_SOCKET, SO_DETACH_FILTER, pack('i', 0));
+        return;
+    }
+    my $program = pack('S C C L', 0x20, 0, 0, 12)                  # ld  [12]
+        . pack('S C C L', 0x15, 0, 1, unpack('N', $own))             # jeq #own, next, skip one
+        . pack('S C C L', 0x06, 0, 0, 0)                             # ret #0       (drop)
+        . pack('S C C L', 0x06, 0, 0, 0xffffffff);                   # ret #-1      (keep)
+    setsockopt($socket, SOL_SOCKET, SO_ATTACH_FILTER, pack('S x6 P32', 4, $program));
 }
 
 sub stop_listening {
