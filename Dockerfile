@@ -18,12 +18,12 @@ COPY deploy/samples deploy/samples
 RUN mvn -B -q package -DskipTests
 # A Java runtime with only the modules the jars use (jdeps over their classes: modular jars given as jars make jdeps
 # resolve modules the fast-jar layout does not declare), plus the ones loaded by name at run time: elliptic-curve TLS
-# to the API server, DNS.
+# to the API server, DNS, and jar: URLs (the jar file system provider Quarkus reads its own jars with).
 RUN mkdir /tmp/classes && cd /tmp/classes \
  && for jar in $(find /src/target/quarkus-app -name '*.jar'); do unzip -qo "$jar" -x 'module-info.class' 'META-INF/versions/*/module-info.class'; done \
  && jdeps --ignore-missing-deps -q --multi-release 17 --print-module-deps /tmp/classes > /tmp/modules \
  && echo "jdeps: $(cat /tmp/modules)" \
- && jlink --add-modules "$(cat /tmp/modules),jdk.crypto.ec,jdk.naming.dns" --strip-debug --no-header-files \
+ && jlink --add-modules "$(cat /tmp/modules),jdk.crypto.ec,jdk.naming.dns,jdk.zipfs" --strip-debug --no-header-files \
       --no-man-pages --compress=2 --output /opt/jre \
  && rm -rf /tmp/classes
 
@@ -38,6 +38,7 @@ LABEL org.opencontainers.image.title="carp-operator" \
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       ucarp iproute2 iputils-ping iputils-arping coreutils procps perl-base \
+ && apt-get clean \
  && rm -rf /var/lib/apt/lists/* /var/cache/debconf/*-old /usr/share/doc/* /usr/share/man/* /usr/share/locale/* \
  && useradd --uid 10001 --no-create-home --shell /usr/sbin/nologin carp
 COPY --from=build /opt/jre /opt/jre
