@@ -90,15 +90,7 @@ class CarpRegressLabIT {
 
     @AfterAll
     void removeLab() throws IOException {
-        try {
-            if (agents != null) {
-                agents.close();
-            }
-        } finally {
-            if (lab != null) {
-                lab.close();
-            }
-        }
+        LabAgents.close(agents, lab);
     }
 
     private VipSettings settings(LabNode self, int vhid, int skew, boolean preempt, List<LabNode> group) {

@@ -120,7 +120,7 @@ public final class LabAgents implements AutoCloseable {
         return new RunningVip[] {first, second};
     }
 
-    static void close(LabAgents agents, Lab lab) throws IOException {
+    public static void close(LabAgents agents, Lab lab) throws IOException {
         try {
             if (agents != null) {
                 agents.close();
