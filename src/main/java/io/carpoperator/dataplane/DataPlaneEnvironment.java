@@ -10,6 +10,7 @@ import io.carpoperator.carp.UcarpProcess;
 import io.carpoperator.watchdog.ExecProber;
 import io.carpoperator.watchdog.ProcessProbeCommandRunner;
 import io.carpoperator.watchdog.Prober;
+import io.carpoperator.watchdog.SharedProbeRounds;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,10 +32,12 @@ import java.util.concurrent.ScheduledExecutorService;
  *                      none heard)
  * @param scheduler     drives the watchdog, gratuitous ARP, restarts and actions; needs more than one thread
  *                      because stopping ucarp blocks for up to a few seconds
+ * @param rounds        the node's watchdog probe rounds, one per distinct set of targets, shared by its VIPs
  */
 public record DataPlaneEnvironment(Path runDir, List<String> commandPrefix, CommandRunner commands,
                                    UcarpInstance.Launcher launcher, Prober prober, LinkWatch links,
-                                   ScheduledExecutorService scheduler, Clock clock, AgentMetrics metrics) {
+                                   ScheduledExecutorService scheduler, Clock clock, AgentMetrics metrics,
+                                   SharedProbeRounds rounds) {
 
     public static final Path DEFAULT_RUN_DIR = Path.of("/run/carp");
 
@@ -48,6 +51,15 @@ public record DataPlaneEnvironment(Path runDir, List<String> commandPrefix, Comm
         Objects.requireNonNull(scheduler, "scheduler");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(metrics, "metrics");
+        Objects.requireNonNull(rounds, "rounds");
+    }
+
+    /** An environment whose VIPs share probe rounds run by {@code prober}. */
+    public DataPlaneEnvironment(Path runDir, List<String> commandPrefix, CommandRunner commands,
+                                UcarpInstance.Launcher launcher, Prober prober, LinkWatch links,
+                                ScheduledExecutorService scheduler, Clock clock, AgentMetrics metrics) {
+        this(runDir, commandPrefix, commands, launcher, prober, links, scheduler, clock, metrics,
+                new SharedProbeRounds(prober, scheduler, clock));
     }
 
     /**
@@ -87,7 +99,8 @@ public record DataPlaneEnvironment(Path runDir, List<String> commandPrefix, Comm
 
     /** The same environment with another way to start ucarp, e.g. one that records what it starts. */
     public DataPlaneEnvironment withLauncher(UcarpInstance.Launcher newLauncher) {
-        return new DataPlaneEnvironment(runDir, commandPrefix, commands, newLauncher, prober, links, scheduler, clock, metrics);
+        return new DataPlaneEnvironment(runDir, commandPrefix, commands, newLauncher, prober, links, scheduler, clock, metrics,
+                rounds);
     }
 
     /** ucarp's argv behind the prefix. */

@@ -8,6 +8,7 @@ import io.carpoperator.carp.UcarpConfig;
 import io.carpoperator.carp.UcarpEvent;
 import io.carpoperator.carp.UcarpSupervisor;
 import io.carpoperator.watchdog.IsolationWatchdog;
+import io.carpoperator.watchdog.ProbeResult;
 import io.carpoperator.watchdog.ProbeRound;
 import io.carpoperator.watchdog.ProbeTarget;
 import java.io.IOException;
@@ -21,7 +22,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 
 import org.jboss.logging.Logger;
 
@@ -349,7 +349,7 @@ public final class VipRunner implements VipDataPlane {
 
     private void onRound(ProbeRound round, IsolationWatchdog.Step step) {
         env.metrics().probeRound(settings.name(), round);
-        String outcome = round.results().stream().map(r -> r.ok() ? "1" : "0").collect(Collectors.joining());
+        String outcome = outcomeOf(round);
         boolean changedOutcome;
         synchronized (this) {
             lastRound = round;
@@ -371,6 +371,15 @@ public final class VipRunner implements VipDataPlane {
                 }
             }
         }
+    }
+
+    /** Which probes of {@code round} answered, e.g. "110": a report goes out when this changes. */
+    private static String outcomeOf(ProbeRound round) {
+        StringBuilder outcome = new StringBuilder(round.results().size());
+        for (ProbeResult result : round.results()) {
+            outcome.append(result.ok() ? '1' : '0');
+        }
+        return outcome.toString();
     }
 
     // ---- gratuitous ARP -----------------------------------------------------------------------------------------

@@ -35,6 +35,8 @@ final class VipWatchdog {
     private volatile List<String> peers;
     private volatile List<String> heartbeats;
     private volatile List<String> isolationHosts = List.of();
+    /** Built from the fields above whenever one changes, not on every round (a hundred VIPs ask every second). */
+    private volatile List<ProbeTarget> targets = List.of();
     // guarded by this
     private WatchdogLoop loop;
     private boolean started;
@@ -48,6 +50,7 @@ final class VipWatchdog {
         this.addresses = new AddressControl(env.commands());
         this.peers = settings.peers();
         this.heartbeats = settings.heartbeats();
+        this.targets = buildTargets();
     }
 
     /** A probe deadline of two fifths of the interval, at most {@link #MAX_PROBE_DEADLINE}. */
@@ -62,12 +65,14 @@ final class VipWatchdog {
     void updateTargets(List<String> newPeers, List<String> newHeartbeats) {
         peers = List.copyOf(newPeers);
         heartbeats = List.copyOf(newHeartbeats);
+        targets = buildTargets();
     }
 
     /** Starts probing (when isolation is on) once the interface and the isolation hosts are resolved. */
     void start(String resolvedInterface, List<String> resolvedIsolationHosts) {
         interfaceName = resolvedInterface;
         isolationHosts = List.copyOf(resolvedIsolationHosts);
+        targets = buildTargets();
         synchronized (this) {
             started = true;
         }
@@ -114,10 +119,10 @@ final class VipWatchdog {
      */
     boolean retune(VipSettings next, List<String> resolvedIsolationHosts) {
         settings = next;
-        updateTargets(next.peers(), next.heartbeats());
         if (resolvedIsolationHosts != null) {
             isolationHosts = List.copyOf(resolvedIsolationHosts);
         }
+        updateTargets(next.peers(), next.heartbeats());
         follow(next);
         return next.isolationEnabled();
     }
@@ -147,8 +152,7 @@ final class VipWatchdog {
             if (!s.isolationEnabled()) {
                 loop = null;
             } else if (running == null) {
-                created = new WatchdogLoop(label, watchdogSettings(s), env.prober(), this::probeTargets,
-                        env.scheduler(), env.clock(), listener);
+                created = new WatchdogLoop(label, watchdogSettings(s), env.rounds(), this::probeTargets, listener);
                 loop = created;
             }
         }
@@ -163,14 +167,18 @@ final class VipWatchdog {
 
     /** Peers by ICMP and/or ARP as configured, heartbeats by ICMP (another path: ARP would not cross it), isolation hosts like peers. */
     List<ProbeTarget> probeTargets() {
-        String iface = interfaceName;
-        List<ProbeTarget> targets = new ArrayList<>();
-        addTargets(targets, TargetRole.PEER, peers, iface);
-        addTargets(targets, TargetRole.ISOLATION_HOST, isolationHosts, iface);
-        for (String heartbeat : heartbeats) {
-            targets.add(ProbeTarget.icmp(TargetRole.HEARTBEAT, heartbeat));
-        }
         return targets;
+    }
+
+    private List<ProbeTarget> buildTargets() {
+        String iface = interfaceName;
+        List<ProbeTarget> built = new ArrayList<>();
+        addTargets(built, TargetRole.PEER, peers, iface);
+        addTargets(built, TargetRole.ISOLATION_HOST, isolationHosts, iface);
+        for (String heartbeat : heartbeats) {
+            built.add(ProbeTarget.icmp(TargetRole.HEARTBEAT, heartbeat));
+        }
+        return List.copyOf(built);
     }
 
     private void addTargets(List<ProbeTarget> targets, TargetRole role, List<String> hosts, String iface) {

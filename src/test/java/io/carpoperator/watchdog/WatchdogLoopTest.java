@@ -183,13 +183,32 @@ class WatchdogLoopTest {
     }
 
     @Test
-    void theFirstRegularRoundComesAtLeastHalfAnIntervalAfterTheImmediateOne() {
-        assertThat(WatchdogLoop.alignedDelay(10_000, Duration.ofSeconds(1))).isEqualTo(Duration.ofSeconds(1));
-        assertThat(WatchdogLoop.alignedDelay(10_300, Duration.ofSeconds(1))).isEqualTo(Duration.ofMillis(700));
-        assertThat(WatchdogLoop.alignedDelay(10_500, Duration.ofSeconds(1))).isEqualTo(Duration.ofMillis(500));
-        assertThat(WatchdogLoop.alignedDelay(10_501, Duration.ofSeconds(1))).isEqualTo(Duration.ofMillis(1499));
-        assertThat(WatchdogLoop.alignedDelay(10_900, Duration.ofSeconds(1))).isEqualTo(Duration.ofMillis(1100));
-        assertThat(WatchdogLoop.alignedDelay(1_250, Duration.ofMillis(500))).isEqualTo(Duration.ofMillis(250));
-        assertThat(WatchdogLoop.alignedDelay(1_300, Duration.ofMillis(500))).isEqualTo(Duration.ofMillis(700));
+    void loopsSharingRoundsJudgeThemEachWithTheirOwnLimits() {
+        List<String> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Prober counting = (target, deadline) -> {
+            sent.add(target.address());
+            return prober.probe(target, deadline);
+        };
+        SharedProbeRounds shared = new SharedProbeRounds(counting, scheduler, scheduler.clock());
+        WatchdogLoop quick = new WatchdogLoop("vip a", new WatchdogSettings(1, 2, INTERVAL, Duration.ofMillis(400)),
+                shared, () -> List.of(PEER, GATEWAY), (round, step) -> { });
+        WatchdogLoop patient = new WatchdogLoop("vip b", new WatchdogSettings(3, 2, INTERVAL, Duration.ofMillis(400)),
+                shared, () -> List.of(PEER, GATEWAY), (round, step) -> { });
+        try {
+            quick.start();
+            patient.start();
+            scheduler.runDueTasks();
+            sent.clear();
+            unreachable.addAll(List.of(PEER.address(), GATEWAY.address()));
+
+            scheduler.advance(INTERVAL);
+
+            assertThat(sent).as("one round for both").containsExactly(PEER.address(), GATEWAY.address());
+            assertThat(quick.state()).as("hold limit 1").isEqualTo(WatchdogState.ISOLATED);
+            assertThat(patient.state()).as("hold limit 3").isEqualTo(new WatchdogState.Suspect(1));
+        } finally {
+            quick.close();
+            patient.close();
+        }
     }
 }
