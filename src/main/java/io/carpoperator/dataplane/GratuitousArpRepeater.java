@@ -1,6 +1,8 @@
 package io.carpoperator.dataplane;
 
+import io.carpoperator.watchdog.AlignedTicks;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
@@ -13,7 +15,9 @@ import org.jboss.logging.Logger;
 /**
  * Repeats gratuitous ARP for one VIP while this node is master, so switches and neighbours that missed the takeover's
  * announcement learn the address's new home. ucarp itself announces once on takeover; a zero interval means only that.
- * The interval can change at run time ({@link #schedule}); the first repeat of a new interval comes one interval later.
+ * The interval can change at run time ({@link #schedule}). Repeats fall on the wall clock's multiples of the interval
+ * ({@link AlignedTicks}), the first at least half an interval away: every VIP of the node with the same interval
+ * announces in the same moment, one wake-up of the node's wire helper for all of them.
  */
 final class GratuitousArpRepeater {
 
@@ -27,6 +31,7 @@ final class GratuitousArpRepeater {
 
     private final String label;
     private final ScheduledExecutorService scheduler;
+    private final Clock clock;
     private final BooleanSupplier master;
     private final Sender sender;
 
@@ -34,9 +39,11 @@ final class GratuitousArpRepeater {
     private Duration interval = Duration.ZERO;
     private boolean cancelled;
 
-    GratuitousArpRepeater(String label, ScheduledExecutorService scheduler, BooleanSupplier master, Sender sender) {
+    GratuitousArpRepeater(String label, ScheduledExecutorService scheduler, Clock clock, BooleanSupplier master,
+                          Sender sender) {
         this.label = Objects.requireNonNull(label, "label");
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        this.clock = Objects.requireNonNull(clock, "clock");
         this.master = Objects.requireNonNull(master, "master");
         this.sender = Objects.requireNonNull(sender, "sender");
     }
@@ -50,7 +57,8 @@ final class GratuitousArpRepeater {
         stopRepeats();
         interval = wanted;
         if (!wanted.isZero()) {
-            repeats = scheduler.scheduleAtFixedRate(this::repeat, wanted.toNanos(), wanted.toNanos(), TimeUnit.NANOSECONDS);
+            repeats = scheduler.scheduleAtFixedRate(this::repeat,
+                    AlignedTicks.delayToNext(clock.millis(), wanted).toNanos(), wanted.toNanos(), TimeUnit.NANOSECONDS);
         }
     }
 

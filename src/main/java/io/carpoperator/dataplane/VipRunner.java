@@ -90,7 +90,7 @@ public final class VipRunner implements VipDataPlane {
         this.runFiles = new RunFiles(env.runDir(), settings.name(), settings.vhid());
         this.label = "vip " + settings.name() + " " + settings.address() + " vhid " + settings.vhid();
         this.addresses = new AddressControl(env.commands());
-        this.gratuitousArp = new GratuitousArpRepeater(label, env.scheduler(), this::isMaster,
+        this.gratuitousArp = new GratuitousArpRepeater(label, env.scheduler(), env.clock(), this::isMaster,
                 () -> {
                     if (!env.links().announce(interfaceName, this.settings.address())) {
                         addresses.sendGratuitousArp(interfaceName, this.settings.address());

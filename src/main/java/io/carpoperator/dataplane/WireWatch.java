@@ -1,5 +1,6 @@
 package io.carpoperator.dataplane;
 
+import io.carpoperator.watchdog.AlignedTicks;
 import io.carpoperator.wire.CarpAdvert;
 import io.carpoperator.wire.CarpAdvertListener;
 import io.carpoperator.wire.CarpDigest;
@@ -99,8 +100,10 @@ final class WireWatch {
             ownAddresses = ownAddress == null ? Set.of() : Set.of(ownAddress);
         }
         CarpAdvertListener.Subscription subscribed = links.adverts(iface, settings.get().vhid(), this::heard);
-        long period = OWNER_CHECK_INTERVAL.toNanos();
-        ScheduledFuture<?> checks = scheduler.scheduleWithFixedDelay(this::checkOwners, period, period, TimeUnit.NANOSECONDS);
+        // on the wall clock's multiples of the interval, as every master VIP of the node (and their gratuitous ARPs)
+        ScheduledFuture<?> checks = scheduler.scheduleAtFixedRate(this::checkOwners,
+                AlignedTicks.delayToNext(clock.millis(), OWNER_CHECK_INTERVAL).toNanos(), OWNER_CHECK_INTERVAL.toNanos(),
+                TimeUnit.NANOSECONDS);
         synchronized (this) {
             if (closed) {
                 subscribed.close();

@@ -73,25 +73,12 @@ public final class SharedProbeRounds {
         return tickers.size();
     }
 
-    /**
-     * How long from {@code nowMillis} until the next multiple of {@code interval} on the wall clock, at least half an
-     * interval: the first tick of a new ticker, which the first subscriber's immediate round must not be too close to.
-     */
-    static Duration alignedDelay(long nowMillis, Duration interval) {
-        long period = Math.max(1, interval.toMillis());
-        long delay = period - Math.floorMod(nowMillis, period);
-        if (delay < period / 2) {
-            delay += period;
-        }
-        return Duration.ofMillis(delay);
-    }
-
     private synchronized void join(Subscriber subscriber, Duration interval) {
         Ticker ticker = tickers.get(interval);
         if (ticker == null) {
             Ticker created = new Ticker(interval);
             created.ticks = scheduler.scheduleAtFixedRate(() -> tick(created),
-                    alignedDelay(clock.millis(), interval).toNanos(), interval.toNanos(), TimeUnit.NANOSECONDS);
+                    AlignedTicks.delayToNext(clock.millis(), interval).toNanos(), interval.toNanos(), TimeUnit.NANOSECONDS);
             tickers.put(interval, created);
             ticker = created;
         }

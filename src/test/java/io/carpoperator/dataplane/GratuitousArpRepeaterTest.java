@@ -15,7 +15,7 @@ class GratuitousArpRepeaterTest {
     private final ManualScheduler scheduler = new ManualScheduler();
     private final AtomicBoolean master = new AtomicBoolean(true);
     private final AtomicInteger sent = new AtomicInteger();
-    private final GratuitousArpRepeater repeater = new GratuitousArpRepeater("vip web", scheduler, master::get,
+    private final GratuitousArpRepeater repeater = new GratuitousArpRepeater("vip web", scheduler, scheduler.clock(), master::get,
             sent::incrementAndGet);
 
     @Test
@@ -30,13 +30,25 @@ class GratuitousArpRepeaterTest {
     }
 
     @Test
-    void aNewIntervalReplacesTheOldOneAndCountsFromNow() {
+    void aNewIntervalReplacesTheOldOneFromItsNextMultipleOn() {
         repeater.schedule(Duration.ofSeconds(10));
-        scheduler.advance(Duration.ofSeconds(5));
+        scheduler.advance(Duration.ofMillis(5_500));
         repeater.schedule(Duration.ofSeconds(2));
-        scheduler.advance(Duration.ofSeconds(6));
+        scheduler.advance(Duration.ofMillis(4_600));
 
-        assertThat(sent).as("at 7, 9 and 11 s; not at 10 s").hasValue(3);
+        assertThat(sent).as("at 8 and 10 s (6 s is too close to the change at 5.5 s); once at 10 s").hasValue(2);
+    }
+
+    @Test
+    void repeatsFallOnTheWallClocksMultiplesOfTheIntervalWhenEverTheyStarted() {
+        java.util.List<Long> at = new java.util.ArrayList<>();
+        scheduler.advance(Duration.ofMillis(3_700));
+        GratuitousArpRepeater late = new GratuitousArpRepeater("vip late", scheduler, scheduler.clock(), () -> true,
+                () -> at.add(scheduler.clock().millis() % 100_000));
+        late.schedule(Duration.ofSeconds(10));
+        scheduler.advance(Duration.ofSeconds(20));
+
+        assertThat(at).containsExactly(10_000L, 20_000L);
     }
 
     @Test
@@ -65,7 +77,7 @@ class GratuitousArpRepeaterTest {
     @Test
     void aFailedSendIsLoggedAndTheNextPeriodTriesAgain() {
         AtomicInteger attempts = new AtomicInteger();
-        GratuitousArpRepeater failing = new GratuitousArpRepeater("vip web", scheduler, () -> true, () -> {
+        GratuitousArpRepeater failing = new GratuitousArpRepeater("vip web", scheduler, scheduler.clock(), () -> true, () -> {
             attempts.incrementAndGet();
             throw new IOException("arping: not found");
         });

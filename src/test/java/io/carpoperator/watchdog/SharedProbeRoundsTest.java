@@ -227,15 +227,4 @@ class SharedProbeRoundsTest {
         assertThat(at).extracting(Instant::toEpochMilli).extracting(ms -> ms % 100_000)
                 .containsExactly(130L, 1_000L, 2_000L, 3_000L);
     }
-
-    @Test
-    void theFirstTickComesAtLeastHalfAnIntervalAfterTheStart() {
-        assertThat(SharedProbeRounds.alignedDelay(10_000, Duration.ofSeconds(1))).isEqualTo(Duration.ofSeconds(1));
-        assertThat(SharedProbeRounds.alignedDelay(10_300, Duration.ofSeconds(1))).isEqualTo(Duration.ofMillis(700));
-        assertThat(SharedProbeRounds.alignedDelay(10_500, Duration.ofSeconds(1))).isEqualTo(Duration.ofMillis(500));
-        assertThat(SharedProbeRounds.alignedDelay(10_501, Duration.ofSeconds(1))).isEqualTo(Duration.ofMillis(1499));
-        assertThat(SharedProbeRounds.alignedDelay(10_900, Duration.ofSeconds(1))).isEqualTo(Duration.ofMillis(1100));
-        assertThat(SharedProbeRounds.alignedDelay(1_250, Duration.ofMillis(500))).isEqualTo(Duration.ofMillis(250));
-        assertThat(SharedProbeRounds.alignedDelay(1_300, Duration.ofMillis(500))).isEqualTo(Duration.ofMillis(700));
-    }
 }
