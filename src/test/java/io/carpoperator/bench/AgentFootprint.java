@@ -61,8 +61,8 @@ final class AgentFootprint {
             Footprint plain = plainFootprint(count);
             Footprint forked = agentFootprint(count, List.of(), "exec");
             Footprint agent = agentFootprint(count, List.of(), "wire");
-            probeRows.add(probeRow("process per probe (before)", count, forked));
-            probeRows.add(probeRow("one wire helper per node (after)", count, agent));
+            probeRows.add(probeRow("process per probe, round per VIP (before)", count, forked));
+            probeRows.add(probeRow("wire helper, shared rounds (after)", count, agent));
             row("agent JVM alone", count, agent.jvm(), plain.ucarps().rssMiB());
             row("agent JVM + its ucarp children", count, agent.jvm().plus(agent.ucarps()), plain.ucarps().rssMiB());
             row(PLAIN + " x" + count + " (sum)", count, plain.ucarps(), plain.ucarps().rssMiB());
@@ -73,7 +73,7 @@ final class AgentFootprint {
                 row("agent JVM alone, " + POD_LIMIT_FLAG, count, limited.jvm(), plain.ucarps().rssMiB());
             }
         }
-        DataPlaneBench.bench(String.format("%-40s %5s %12s %12s %10s %12s", "probes (node1, idle, all MASTER)", "VIPs",
+        DataPlaneBench.bench(String.format("%-44s %5s %12s %12s %10s %12s", "probes (node1, idle, all MASTER)", "VIPs",
                 "agent CPU %", "forks/s", "RSS MiB", "helper RSS"));
         probeRows.forEach(DataPlaneBench::bench);
         DataPlaneBench.bench("probes: agent CPU = its JVM + its wire helper (perl) + the probe and hook processes it"
@@ -85,7 +85,7 @@ final class AgentFootprint {
         Usage jvm = footprint.jvm();
         Usage helper = footprint.helper();
         double cpu = jvm.cpuPercent() + jvm.childrenCpuPercent() + helper.cpuPercent();
-        return String.format("%-40s %5d %12.1f %12.1f %10.1f %12.1f", what, count, cpu, footprint.forksPerSecond(),
+        return String.format("%-44s %5d %12.1f %12.1f %10.1f %12.1f", what, count, cpu, footprint.forksPerSecond(),
                 jvm.rssMiB() + helper.rssMiB(), helper.rssMiB());
     }
 
@@ -120,6 +120,10 @@ final class AgentFootprint {
         ProcessBuilder command = node1.command(argv).redirectErrorStream(true).redirectOutput(log.toFile());
         command.environment().putAll(io.carpoperator.agent.AgentRuntime.NATIVE_ENV);
         command.environment().put(io.carpoperator.wire.NodeWire.PROBER_ENV, prober);
+        if (prober.equals("exec")) {
+            // the "before" row: a process per probe and a round per VIP, as the issue found the agent
+            command.environment().put(AgentFootprintMain.ROUNDS_ENV, "per-vip");
+        }
         Process agent = node1.start(command);
         try {
             String ready = awaitLine(log, "READY", Duration.ofSeconds(120));

@@ -28,7 +28,20 @@ import java.util.concurrent.ScheduledExecutorService;
  */
 public final class AgentFootprintMain {
 
+    /**
+     * {@code per-vip}: every VIP runs probe rounds of its own, as the agent did before issue 15 shared them (with
+     * {@code CARP_AGENT_PROBER=exec}: the process per probe and round per VIP that the issue measured); otherwise the
+     * node's VIPs share their rounds as the agent does.
+     */
+    static final String ROUNDS_ENV = "BENCH_ROUNDS";
+
     private AgentFootprintMain() {
+    }
+
+    private static DataPlaneEnvironment withRoundsOfItsOwn(DataPlaneEnvironment env) {
+        return new DataPlaneEnvironment(env.runDir(), env.commandPrefix(), env.commands(), env.launcher(), env.prober(),
+                env.links(), env.scheduler(), env.clock(), env.metrics(),
+                new io.carpoperator.watchdog.SharedProbeRounds(env.prober(), env.scheduler(), env.clock()));
     }
 
     /** The {@code count} threads that used the most CPU since they started, grouped by name without trailing digits. */
@@ -67,6 +80,7 @@ public final class AgentFootprintMain {
         });
         AgentMetrics metrics = new AgentMetrics();
         DataPlaneEnvironment env = DataPlaneEnvironment.forHost(runDir, List.of(), scheduler, metrics);
+        boolean roundPerVip = "per-vip".equals(System.getenv(ROUNDS_ENV));
         List<VipRunner> runners = new ArrayList<>();
         for (int i = 1; i <= count; i++) {
             // production defaults: advbase 1, probe interval 1 s, hold limit 2, recover after 2, both probe kinds,
@@ -74,7 +88,7 @@ public final class AgentFootprintMain {
             VipSettings settings = new VipSettings("bench-" + i, "198.51.100." + (firstHost + i - 1), 24, null, null, i,
                     true, 1, 0, password, true, List.of(peer), List.of(heartbeat), List.of(),
                     Set.of(ProbeKind.ICMP, ProbeKind.ARP), Duration.ofSeconds(1), 2, 2, Duration.ofSeconds(10));
-            runners.add(VipRunner.start(settings, report -> { }, env));
+            runners.add(VipRunner.start(settings, report -> { }, roundPerVip ? withRoundsOfItsOwn(env) : env));
         }
 
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
