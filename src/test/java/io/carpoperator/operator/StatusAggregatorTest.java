@@ -77,6 +77,8 @@ class StatusAggregatorTest {
         assertThat(result.phase()).isEqualTo(Phase.SplitBrain);
         assertThat(result.master()).isEmpty();
         assertThat(condition(result, ConditionTypes.SPLIT_BRAIN).getMessage()).isEqualTo("a, b all claim MASTER for 198.51.100.10/24");
+        assertCondition(result, ConditionTypes.READY, "False", "MultipleMasters");
+        assertThat(condition(result, ConditionTypes.READY).getMessage()).isEqualTo("a, b all claim 198.51.100.10/24");
     }
 
     @Test
