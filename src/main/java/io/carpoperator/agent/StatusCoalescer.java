@@ -63,10 +63,6 @@ public final class StatusCoalescer<K, V> {
         this.sameContent = sameContent;
     }
 
-    public StatusCoalescer(Clock clock, Duration refreshInterval) {
-        this(clock, refreshInterval, DEFAULT_FIRST_RETRY, DEFAULT_MAX_RETRY, (a, b) -> false);
-    }
-
     /** The latest value for the key; replaces any value not yet written. */
     public synchronized void offer(K key, V value) {
         Objects.requireNonNull(value, "value");
@@ -84,14 +80,6 @@ public final class StatusCoalescer<K, V> {
         Slot<V> slot = slots.computeIfAbsent(key, k -> new Slot<>());
         slot.value = null;
         slot.sequence = ++sequence;
-    }
-
-    /** Forgets the key without writing anything (its target is gone). */
-    public synchronized void forget(K key, long upToSequence) {
-        Slot<V> slot = slots.get(key);
-        if (slot != null && slot.sequence <= upToSequence) {
-            slots.remove(key);
-        }
     }
 
     /** What is due now: unwritten values past their back-off, and written ones due for a refresh. */
@@ -157,12 +145,6 @@ public final class StatusCoalescer<K, V> {
             delay = delay.multipliedBy(2);
         }
         return delay.compareTo(maxRetry) > 0 ? maxRetry : delay;
-    }
-
-    /** The latest value offered for the key, written or not. */
-    public synchronized Optional<V> latest(K key) {
-        Slot<V> slot = slots.get(key);
-        return slot == null ? Optional.empty() : Optional.ofNullable(slot.value);
     }
 
     private Instant dueAt(Slot<V> slot) {

@@ -82,15 +82,15 @@ final class StatusAggregator {
 
         String readyReason;
         String readyMessage;
-        if (masters.size() == 1 && otherOwnersMessage != null) {
+        if (masters.size() > 1) {
+            readyReason = MULTIPLE_MASTERS;
+            readyMessage = String.join(", ", masters) + " all claim " + address;
+        } else if (masters.size() == 1 && otherOwnersMessage != null) {
             readyReason = DUPLICATE_ADDRESS_OWNER;
             readyMessage = otherOwnersMessage;
         } else if (masters.size() == 1) {
             readyReason = MASTER_ELECTED;
             readyMessage = masters.get(0) + " holds " + address;
-        } else if (masters.size() > 1) {
-            readyReason = MULTIPLE_MASTERS;
-            readyMessage = String.join(", ", masters) + " all claim " + address;
         } else if (selected.isEmpty()) {
             readyReason = NO_ELIGIBLE_NODES;
             readyMessage = resolved == null ? "no valid configuration has been resolved yet" : "the nodeSelector matches no node";

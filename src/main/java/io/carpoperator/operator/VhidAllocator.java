@@ -40,7 +40,7 @@ final class VhidAllocator {
     static Optional<FieldProblem> duplicateAddress(VipClaim self, Collection<VipClaim> all) {
         return all.stream()
                 .filter(other -> !other.name().equals(self.name()) && other.address() == self.address())
-                .filter(other -> VipClaim.SENIORITY.compare(other, self) < 0)
+                .filter(other -> precedes(VipClaim.SENIORITY, other, self))
                 .min(VipClaim.SENIORITY)
                 .map(older -> new FieldProblem("spec.address",
                         "'" + Ipv4Cidr.format(self.address()) + "' is already used by VirtualIP '" + older.name() + "'"));
@@ -82,6 +82,11 @@ final class VhidAllocator {
 
     private static boolean outranks(VipClaim other, VipClaim self, int vhid) {
         Comparator<VipClaim> rank = Comparator.<VipClaim, Boolean>comparing(c -> !c.holds(vhid)).thenComparing(VipClaim.SENIORITY);
-        return rank.compare(other, self) < 0;
+        return precedes(rank, other, self);
+    }
+
+    /** Whether {@code first} comes before {@code second}; never a tie, as both orders end with the (distinct) names. */
+    private static boolean precedes(Comparator<VipClaim> order, VipClaim first, VipClaim second) {
+        return order.compare(first, second) < 0;
     }
 }

@@ -51,4 +51,11 @@ class ReadinessTest {
         assertThat(Readiness.of(false, Map.of()).problems())
                 .containsExactly("the VirtualIP configurations of this node are not read and applied yet");
     }
+    @Test
+    void anIsolatedOrFailedVipWithoutAReasonIsNotReadyAndSaysSo() {
+        assertThat(Readiness.of(true, Map.of("web", report(NodeState.ISOLATED, null))).problems())
+                .containsExactly("VirtualIP web: ISOLATED without a reason");
+        assertThat(Readiness.of(false, Map.of("web", report(NodeState.FAILED, " "))).problems()).containsExactly(
+                "the VirtualIP configurations of this node are not read and applied yet", "VirtualIP web: FAILED without a reason");
+    }
 }

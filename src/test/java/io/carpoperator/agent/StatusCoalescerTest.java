@@ -141,4 +141,47 @@ class StatusCoalescerTest {
         assertThat(due()).isEmpty();
         assertThat(pending.unwritten()).extracting(StatusCoalescer.Write::value).containsExactly("MASTER");
     }
+    @Test
+    void aValueOfferedAfterAWrittenValueAndARemovalIsWritten() {
+        pending.offer("web", "MASTER");
+        writeAllDue(true);
+        pending.offerRemoval("web");
+        pending.offer("web", "BACKUP");
+        assertThat(due()).containsExactly("web=BACKUP");
+    }
+
+    @Test
+    void aRemovalWrittenWhileANewerValueWasOfferedKeepsTheKeyForTheNewerValue() {
+        pending.offer("web", "MASTER");
+        writeAllDue(true);
+        pending.offerRemoval("web");
+        var removal = pending.due().get(0);
+        pending.offer("web", "BACKUP");
+        pending.succeeded(removal);
+        assertThat(due()).containsExactly("web=BACKUP");
+    }
+
+    @Test
+    void aLateResultForAWriteOfAKeyAlreadyRemovedChangesNothing() {
+        pending.offer("web", "MASTER");
+        var first = pending.due().get(0);
+        pending.offerRemoval("web");
+        writeAllDue(true);
+        pending.failed(first);
+        pending.succeeded(first);
+        assertThat(pending.nextDue()).isEmpty();
+        assertThat(pending.hasUnwritten()).isFalse();
+    }
+
+    @Test
+    void hasUnwrittenUntilTheLatestValueIsWritten() {
+        assertThat(pending.hasUnwritten()).isFalse();
+        pending.offer("web", "MASTER");
+        assertThat(pending.hasUnwritten()).isTrue();
+        writeAllDue(false);
+        assertThat(pending.hasUnwritten()).as("a failed write is still unwritten").isTrue();
+        time.advance(Duration.ofMillis(200));
+        writeAllDue(true);
+        assertThat(pending.hasUnwritten()).isFalse();
+    }
 }

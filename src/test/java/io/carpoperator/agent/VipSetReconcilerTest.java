@@ -276,4 +276,28 @@ class VipSetReconcilerTest {
         List<VipAction> actions = plan(vip("a-new", resolved("198.51.100.11/24", 1, NODE)));
         assertThat(actions).extracting(a -> a.getClass().getSimpleName() + " " + a.name()).containsExactly("Stop old", "Start a-new");
     }
+    private static VipSettings settings(String name, int vhid, String password, List<String> peers) {
+        return new VipSettings(name, "198.51.100.10", 24, "eth0", null, vhid, false, 1, 0, password, false, peers, List.of(),
+                List.of(), java.util.Set.of(io.carpoperator.watchdog.ProbeKind.ICMP), java.time.Duration.ofSeconds(1), 2, 2,
+                java.time.Duration.ZERO);
+    }
+
+    @Test
+    void actionsComeStopsAndEntryRemovalsFirstThenRestartsThenInPlaceChangesThenStartsThenKeeps() {
+        Map<String, DesiredVip> desired = new HashMap<>();
+        Map<String, VipSettings> runningNow = new HashMap<>();
+        desired.put("a", new DesiredVip.KeepLast("a", "the Secret is missing"));
+        desired.put("b", new DesiredVip.Run("b", settings("b", 2, "s3cret", List.of())));
+        desired.put("c", new DesiredVip.Run("c", settings("c", 3, "new", List.of())));
+        runningNow.put("c", settings("c", 3, "old", List.of()));
+        desired.put("d", new DesiredVip.Run("d", settings("d", 4, "s3cret", List.of("198.51.100.13"))));
+        runningNow.put("d", settings("d", 4, "s3cret", List.of("198.51.100.12")));
+        desired.put("e", new DesiredVip.Run("e", settings("e", 6, "s3cret", List.of())));
+        runningNow.put("e", settings("e", 5, "s3cret", List.of()));
+        desired.put("f", new DesiredVip.Release("f", "not for this node", true));
+        runningNow.put("g", settings("g", 7, "s3cret", List.of()));
+
+        assertThat(VipSetReconciler.plan(desired, runningNow)).extracting(a -> a.getClass().getSimpleName() + " " + a.name())
+                .containsExactly("RemoveEntry f", "Stop g", "Restart e", "Retune c", "UpdateTargets d", "Start b", "Keep a");
+    }
 }

@@ -96,4 +96,42 @@ class Ipv4CidrTest {
         assertThat(cidr.contains(Ipv4Cidr.parseAddress("198.51.100.200"))).isTrue();
         assertThat(cidr.contains(Ipv4Cidr.parseAddress("198.51.101.1"))).isFalse();
     }
+    @Test
+    void prefixLengthsWithEveryDigitParse() {
+        for (int prefix : new int[] {9, 10, 19, 20, 29, 30}) {
+            assertThat(Ipv4Cidr.parse("198.51.100.10/" + prefix).prefixLength()).isEqualTo(prefix);
+        }
+    }
+
+    @Test
+    void aPrefixThatIsNoDecimalNumberSaysSoAndPrefixZeroIsOutOfRange() {
+        assertThatThrownBy(() -> Ipv4Cidr.parse("198.51.100.10/2a"))
+                .hasMessage("'198.51.100.10/2a' has prefix length '2a', which is not a number 8-32");
+        assertThatThrownBy(() -> Ipv4Cidr.parse("198.51.100.10/+8"))
+                .hasMessage("'198.51.100.10/+8' has prefix length '+8', which is not a number 8-32");
+        assertThatThrownBy(() -> Ipv4Cidr.parse("198.51.100.10/0")).hasMessage("'198.51.100.10/0' has prefix length 0, outside 8-32");
+    }
+
+    @Test
+    void aSlashWithoutAddressIsAnEmptyAddressNotAMissingPrefix() {
+        assertThatThrownBy(() -> Ipv4Cidr.parse("/24"))
+                .hasMessage("'/24' is not an IPv4 address with a prefix, e.g. 192.168.10.1/24: it is empty");
+        assertThatThrownBy(() -> Ipv4Cidr.parse("198.51.100.10"))
+                .hasMessage("'198.51.100.10' has no prefix length; expected e.g. 198.51.100.10/24");
+    }
+
+    @Test
+    void aSlash30HasANetworkAndABroadcastAddressAndASlash31HasNeither() {
+        assertThat(Ipv4Cidr.parse("198.51.100.4/30").isNetworkAddress()).isTrue();
+        assertThat(Ipv4Cidr.parse("198.51.100.7/30").isBroadcastAddress()).isTrue();
+        assertThat(Ipv4Cidr.parse("198.51.100.5/30").isNetworkAddress()).isFalse();
+        assertThat(Ipv4Cidr.parse("198.51.100.5/30").isBroadcastAddress()).isFalse();
+        assertThat(Ipv4Cidr.parse("198.51.100.4/31").isNetworkAddress()).isFalse();
+        assertThat(Ipv4Cidr.parse("198.51.100.5/31").isBroadcastAddress()).isFalse();
+    }
+
+    @Test
+    void printsAsAddressSlashPrefix() {
+        assertThat(Ipv4Cidr.parse("198.51.100.10/24")).hasToString("198.51.100.10/24");
+    }
 }

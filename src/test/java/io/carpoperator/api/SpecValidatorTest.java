@@ -130,6 +130,22 @@ class SpecValidatorTest {
                 edge("isolation host is the VIP subnet's broadcast", s -> isolation(s).hosts = List.of("198.51.100.255"),
                         "spec.isolation.hosts: '198.51.100.255' is the broadcast address of 198.51.100.0/24"),
                 edge("isolation host outside the VIP subnet", s -> isolation(s).hosts = List.of("203.0.113.0"), null),
+                edge("isolation host is the network address of a /30", s -> {
+                    s.address = "198.51.100.5/30";
+                    isolation(s).hosts = List.of("198.51.100.4");
+                }, "spec.isolation.hosts: '198.51.100.4' is the network address of 198.51.100.4/30"),
+                edge("isolation host is the broadcast address of a /30", s -> {
+                    s.address = "198.51.100.5/30";
+                    isolation(s).hosts = List.of("198.51.100.7");
+                }, "spec.isolation.hosts: '198.51.100.7' is the broadcast address of 198.51.100.4/30"),
+                edge("isolation host is the other address of a /31", s -> {
+                    s.address = "198.51.100.5/31";
+                    isolation(s).hosts = List.of("198.51.100.4");
+                }, null),
+                edge("isolation host is the other address of a /31 ending in 7", s -> {
+                    s.address = "198.51.100.6/31";
+                    isolation(s).hosts = List.of("198.51.100.7");
+                }, null),
                 edge("isolation host on loopback", s -> isolation(s).hosts = List.of("127.0.0.1"),
                         "spec.isolation.hosts: '127.0.0.1' is a loopback address (127.0.0.0/8)"),
                 edge("isolation host multicast", s -> isolation(s).hosts = List.of("224.0.0.18"),
@@ -144,6 +160,8 @@ class SpecValidatorTest {
                 edge("three probes", s -> isolation(s).probes = List.of(ProbeType.ARP, ProbeType.ICMP, ProbeType.ARP),
                         "spec.isolation.probes: [ARP, ICMP, ARP] lists a probe twice"),
                 edge("probe twice", s -> isolation(s).probes = List.of(ProbeType.ICMP, ProbeType.ICMP), "spec.isolation.probes: [ICMP, ICMP] lists a probe twice"),
+                edge("empty probe entry", s -> isolation(s).probes = java.util.Arrays.asList(ProbeType.ICMP, null),
+                        "spec.isolation.probes: [ICMP, null] contains an empty entry; list ICMP, ARP or both"),
                 edge("64 preferred nodes", s -> s.preferredNodes = nodes(64), null),
                 edge("65 preferred nodes", s -> s.preferredNodes = nodes(65), "spec.preferredNodes: lists 65 nodes; at most 64"),
                 edge("node name of 253 characters", s -> s.preferredNodes = List.of(name(253)), null),
@@ -177,6 +195,11 @@ class SpecValidatorTest {
         } else {
             assertThat(problems).singleElement().asString().startsWith(problem);
         }
+    }
+
+    @Test
+    void aMissingSpecIsTheOneProblem() {
+        assertThat(SpecValidator.validate(null)).extracting(FieldProblem::toString).containsExactly("spec: is missing");
     }
 
     @Test

@@ -71,4 +71,10 @@ class UcarpLogParserTest {
         assertThat(UcarpLogParser.parse("   ")).isEmpty();
         assertThat(UcarpLogParser.parse(null)).isEmpty();
     }
+    @Test
+    void keepsALineWithACarriageReturnInsideWholeAsOtherWithoutLevel() {
+        String line = "[WARNING] Switching to state: MASTER\rcarp-vip-up: 100%";
+        assertThat(UcarpLogParser.parse(line)).as("no state change read from a hook's progress output")
+                .contains(new UcarpEvent.Other("", line));
+    }
 }

@@ -264,4 +264,22 @@ class ParticipationTest {
         participation.stopping();
         assertThat(participation.backsOffFromForeignAdvert()).as("stopping").isFalse();
     }
+    @Test
+    void exitCodeZeroIsAnExitAndOnlyANegativeCodeMeansUcarpCouldNotStart() {
+        assertThat(participation.ucarpCrashed(0, Duration.ofSeconds(1)).reason()).isEqualTo("ucarp exited with code 0, restarting in 1000ms");
+        assertThat(participation.ucarpCrashed(-1, Duration.ofSeconds(1)).reason()).isEqualTo("ucarp could not be started, restarting in 1000ms");
+    }
+
+    @Test
+    void isStoppingOnceStoppingBegan() {
+        assertThat(participation.isStopping()).isFalse();
+        participation.stopping();
+        assertThat(participation.isStopping()).isTrue();
+    }
+
+    @Test
+    void aStepHasChangedOnlyWhenTheStateDiffers() {
+        assertThat(new Participation.Step(INIT, BACKUP, "ucarp switched to BACKUP", true).changed()).isTrue();
+        assertThat(new Participation.Step(FAILED, FAILED, "another reason", true).changed()).isFalse();
+    }
 }

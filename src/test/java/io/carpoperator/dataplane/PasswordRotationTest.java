@@ -49,4 +49,10 @@ class PasswordRotationTest {
         scheduler.advance(Duration.ofSeconds(10));
         assertThat(restarts).hasValue(0);
     }
+    @Test
+    void aBackupStaysOutForTheMastersGraceItsMasterDownTimerAndOneAdvertPeriodPlusASecond() {
+        assertThat(PasswordRotation.backupHold(1)).isEqualTo(Duration.ofSeconds(4 + 3 + 1 + 1));
+        assertThat(PasswordRotation.backupHold(2)).isEqualTo(Duration.ofSeconds(7 + 6 + 2 + 1));
+        assertThat(PasswordRotation.backupHold(3)).isEqualTo(Duration.ofSeconds(10 + 9 + 3 + 1));
+    }
 }

@@ -77,6 +77,8 @@ class StatusAggregatorTest {
         assertThat(result.phase()).isEqualTo(Phase.SplitBrain);
         assertThat(result.master()).isEmpty();
         assertThat(condition(result, ConditionTypes.SPLIT_BRAIN).getMessage()).isEqualTo("a, b all claim MASTER for 198.51.100.10/24");
+        assertCondition(result, ConditionTypes.READY, "False", "MultipleMasters");
+        assertThat(condition(result, ConditionTypes.READY).getMessage()).isEqualTo("a, b all claim 198.51.100.10/24");
     }
 
     @Test
@@ -377,5 +379,107 @@ class StatusAggregatorTest {
         assertCondition(result, ConditionTypes.SPLIT_BRAIN, "True", "MultipleMasters");
         assertThat(condition(result, ConditionTypes.SPLIT_BRAIN).getMessage()).isEqualTo("a, b all claim MASTER for 198.51.100.10/24;"
                 + " a holds 198.51.100.10/24 but 02:00:00:00:00:99 also answers ARP for it");
+    }
+    @Test
+    void theValidConditionSaysSpecValidOrInvalidSpecAndOnlyMentionsALastValidConfigurationThatExists() {
+        assertCondition(aggregate(received("a", NodeState.MASTER, 1), resolved("a")), ConditionTypes.VALID, "True", "SpecValid");
+        assertThat(condition(aggregate(received("a", NodeState.MASTER, 1), resolved("a")), ConditionTypes.VALID).getMessage())
+                .isEqualTo("the spec is valid");
+
+        var problems = List.of(new FieldProblem("spec.vhid", "0 is outside 1-255"));
+        var neverValid = aggregator.aggregate(new VirtualIPStatus(), 4L, problems, null, null, null, received(), NOW);
+        assertCondition(neverValid, ConditionTypes.VALID, "False", "InvalidSpec");
+        assertThat(condition(neverValid, ConditionTypes.VALID).getMessage()).isEqualTo("spec.vhid: 0 is outside 1-255");
+    }
+
+    @Test
+    void withoutAResolvedConfigurationNoNodeIsEligibleAndTheMessageSaysWhy() {
+        var result = aggregator.aggregate(new VirtualIPStatus(), 3L, List.of(), null, null, null, received(), NOW);
+        assertCondition(result, ConditionTypes.READY, "False", "NoEligibleNodes");
+        assertThat(condition(result, ConditionTypes.READY).getMessage()).isEqualTo("no valid configuration has been resolved yet");
+        assertCondition(result, ConditionTypes.DEGRADED, "True", "NoEligibleNodes");
+        assertThat(condition(result, ConditionTypes.DEGRADED).getMessage()).isEqualTo("no valid configuration has been resolved yet");
+        assertThat(condition(result, ConditionTypes.VHID_CONFLICT).getMessage()).as("no VHID yet")
+                .isEqualTo("no node hears another speaker for the VHID and no other VirtualIP that may share a link holds it");
+        assertThat(result.phase()).isEqualTo(Phase.Degraded);
+
+        var noNode = aggregate(received(), resolved());
+        assertThat(condition(noNode, ConditionTypes.READY).getMessage()).isEqualTo("the nodeSelector matches no node");
+    }
+
+    @Test
+    void freshBackupsWithoutAMasterAreNoMasterAndDegraded() {
+        var result = aggregate(received("a", NodeState.BACKUP, 1, "b", NodeState.BACKUP, 1), resolved("a", "b"));
+        assertCondition(result, ConditionTypes.READY, "False", "NoMaster");
+        assertThat(condition(result, ConditionTypes.READY).getMessage()).isEqualTo("no node holds 198.51.100.10/24");
+        assertCondition(result, ConditionTypes.DEGRADED, "True", "NoMaster");
+        assertThat(condition(result, ConditionTypes.DEGRADED).getMessage()).isEqualTo("no node holds 198.51.100.10/24");
+        assertThat(result.phase()).isEqualTo(Phase.Degraded);
+        assertThat(result.master()).isEmpty();
+    }
+
+    @Test
+    void onlyStaleReportsAreNoMasterNotAwaitingAgents() {
+        var result = aggregate(received("a", NodeState.MASTER, 31, "b", NodeState.BACKUP, 31), resolved("a", "b"));
+        assertCondition(result, ConditionTypes.READY, "False", "NoMaster");
+        assertCondition(result, ConditionTypes.DEGRADED, "True", "NoMaster");
+        assertThat(result.phase()).isEqualTo(Phase.Degraded);
+    }
+
+    @Test
+    void aReportIsFreshUpToTheStalenessBoundAndStaleOneSecondLater() {
+        var atTheBound = aggregate(received("a", NodeState.MASTER, 30), resolved("a"));
+        assertThat(atTheBound.master()).isEqualTo("a");
+        assertThat(atTheBound.phase()).isEqualTo(Phase.Ready);
+        var pastTheBound = aggregate(received("a", NodeState.MASTER, 31), resolved("a"));
+        assertThat(pastTheBound.master()).isEmpty();
+    }
+
+    @Test
+    void withoutIsolatedNodesIsolatedIsFalseWithNoNodeIsolated() {
+        var result = aggregate(received("a", NodeState.MASTER, 1), resolved("a"));
+        assertCondition(result, ConditionTypes.ISOLATED, "False", "NoNodeIsolated");
+        assertThat(condition(result, ConditionTypes.ISOLATED).getMessage()).isEqualTo("no node is isolated");
+        assertCondition(result, ConditionTypes.DEGRADED, "False", "AllNodesHealthy");
+        assertThat(condition(result, ConditionTypes.DEGRADED).getMessage()).isEqualTo("every selected node reports in time");
+    }
+
+    @Test
+    void failedAndIsolatedNodesDegradeAsNodesUnhealthyNamingEachWithItsStateAndReason() {
+        Map<String, Received> entries = new TreeMap<>(received("a", NodeState.MASTER, 1, "b", NodeState.FAILED, 1,
+                "c", NodeState.ISOLATED, 1));
+        Received withoutReason = entry(NodeState.FAILED, NOW.minusSeconds(1), NOW.minusSeconds(1));
+        withoutReason.status().reason = null;
+        entries.put("d", withoutReason);
+        var result = aggregate(entries, resolved("a", "b", "c", "d"));
+        assertCondition(result, ConditionTypes.DEGRADED, "True", "NodesUnhealthy");
+        assertThat(condition(result, ConditionTypes.DEGRADED).getMessage())
+                .isEqualTo("b is failed (because); c is isolated (because); d is failed");
+        assertThat(condition(result, ConditionTypes.ISOLATED).getMessage()).isEqualTo("c is isolated (because)");
+
+        var failedOnly = aggregate(received("a", NodeState.MASTER, 1, "b", NodeState.FAILED, 1), resolved("a", "b"));
+        assertThat(condition(failedOnly, ConditionTypes.DEGRADED).getMessage()).isEqualTo("b is failed (because)");
+        assertThat(failedOnly.phase()).isEqualTo(Phase.Degraded);
+    }
+
+    @Test
+    void aForeignAdvertWithoutItsOwnVhidOrSenderIsNamedWithTheVirtualIPsVhidAndAnUnknownSender() {
+        WireConflictReport bare = new WireConflictReport();
+        bare.kind = WireConflictReport.FOREIGN_ADVERT;
+        Received entry = reporting(NodeState.MASTER, 1, bare);
+        var result = aggregator.aggregate(new VirtualIPStatus(), 3L, List.of(), resolved("a"), 7, null, Map.of("a", entry), NOW);
+        assertThat(condition(result, ConditionTypes.VHID_CONFLICT).getMessage())
+                .startsWith("a hears CARP adverts for VHID 7 from an unknown sender that do not authenticate");
+    }
+
+    @Test
+    void anotherOwnerWithTwoOrUnknownMacsIsNamedInTheSplitBrain() {
+        var twoMacs = aggregate(Map.of("a", reporting(NodeState.MASTER, 1, otherOwner("02:00:00:00:00:99"), otherOwner("02:00:00:00:00:98"))),
+                resolved("a"));
+        assertThat(condition(twoMacs, ConditionTypes.SPLIT_BRAIN).getMessage())
+                .isEqualTo("a holds 198.51.100.10/24 but 02:00:00:00:00:98, 02:00:00:00:00:99 also answer ARP for it");
+        var unknown = aggregate(Map.of("a", reporting(NodeState.MASTER, 1, otherOwner(null))), resolved("a"));
+        assertThat(condition(unknown, ConditionTypes.SPLIT_BRAIN).getMessage())
+                .isEqualTo("a holds 198.51.100.10/24 but an unknown MAC also answers ARP for it");
     }
 }

@@ -151,4 +151,28 @@ class VhidAllocatorTest {
         claims.add(self);
         assertThat(VhidAllocator.decide(self, claims)).isInstanceOf(VhidAllocator.Rejected.class);
     }
+    @Test
+    void anExplicitVhidNobodyElseWantsIsAllocatedBesideAnOlderHolderOfAnother() {
+        var older = claim("older", 0, "198.51.100.10/24", null, 3);
+        var newer = claim("newer", 1, "198.51.100.20/24", 5, null);
+        assertThat(VhidAllocator.decide(newer, List.of(older, newer))).isEqualTo(new VhidAllocator.Allocated(5));
+    }
+
+    @Test
+    void aNeighbourThatWantsNoVhidYetTakesNoneAway() {
+        var waiting = claim("waiting", 0, "198.51.100.10/24", null, null);
+        var self = claim("self", 1, "198.51.100.20/24", null, null);
+        assertThat(VhidAllocator.decide(self, List.of(waiting, self))).isEqualTo(new VhidAllocator.Allocated(1));
+    }
+
+    @Test
+    void theLastFreeVhidIs255() {
+        var claims = new java.util.ArrayList<VipClaim>();
+        for (int v = 1; v <= 254; v++) {
+            claims.add(claim("v" + v, v, "198.51.100.10/24", null, v));
+        }
+        var self = claim("late", 1000, "198.51.100.99/24", null, null);
+        claims.add(self);
+        assertThat(VhidAllocator.decide(self, claims)).isEqualTo(new VhidAllocator.Allocated(255));
+    }
 }

@@ -131,5 +131,25 @@ class IsolationWatchdogTest {
                 .hasMessage("recoverAfter must be >= 1, got 0");
         assertThatThrownBy(() -> new WatchdogSettings(2, 2, Duration.ofSeconds(1), Duration.ofSeconds(1)))
                 .hasMessage("probeDeadline must be shorter than probeInterval (1000ms), got 1000ms");
+        assertThatThrownBy(() -> new WatchdogSettings(2, 2, Duration.ZERO, Duration.ofMillis(400)))
+                .hasMessage("probeInterval must be positive, got PT0S");
+        assertThatThrownBy(() -> new WatchdogSettings(2, 2, Duration.ofSeconds(-1), Duration.ofMillis(400)))
+                .hasMessage("probeInterval must be positive, got PT-1S");
+        assertThatThrownBy(() -> new WatchdogSettings(2, 2, null, Duration.ofMillis(400)))
+                .hasMessage("probeInterval must be positive, got null");
+        assertThatThrownBy(() -> new WatchdogSettings(2, 2, Duration.ofSeconds(1), Duration.ZERO))
+                .hasMessage("probeDeadline must be positive, got PT0S");
+        assertThatThrownBy(() -> new WatchdogSettings(2, 2, Duration.ofSeconds(1), Duration.ofMillis(-1)))
+                .hasMessage("probeDeadline must be positive, got PT-0.001S");
+        assertThatThrownBy(() -> new WatchdogSettings(2, 2, Duration.ofSeconds(1), null))
+                .hasMessage("probeDeadline must be positive, got null");
+    }
+
+    @Test
+    void theLeastSettingsAreOneRoundEachAndADeadlineJustShorterThanTheInterval() {
+        var least = new WatchdogSettings(1, 1, Duration.ofMillis(2), Duration.ofMillis(1));
+        assertThat(least.holdLimit()).isEqualTo(1);
+        assertThat(least.recoverAfter()).isEqualTo(1);
+        assertThat(least.probeDeadline()).isEqualTo(Duration.ofMillis(1));
     }
 }
