@@ -46,7 +46,7 @@ for n in "${counts[@]}"; do
   podman run -d --name "$P" --network "ns:/run/netns/$P-a" --cap-drop ALL --cap-add NET_ADMIN,NET_RAW --user 0 \
     --read-only --tmpfs /run/carp --tmpfs /tmp -e MALLOC_ARENA_MAX=2 -i \
     -v "$PWD/target/test-classes:/bench:ro" --entrypoint java "$IMAGE" $JAVA_OPTS \
-    -cp "/bench:/opt/carp-operator/app/*:/opt/carp-operator/lib/main/*" io.carpoperator.bench.AgentFootprintMain \
+    -cp "/bench:/opt/carp-operator/app/*:/opt/carp-operator/lib/boot/*:/opt/carp-operator/lib/main/*" io.carpoperator.bench.AgentFootprintMain \
     "$n" 101 198.51.100.12 198.51.100.12 /run/carp/run image-footprint >/dev/null
   ready=
   for _ in $(seq 120); do

@@ -64,7 +64,11 @@ sleep 5
 run_agent b 198.51.100.12 198.51.100.11 10
 for _ in $(seq 30); do [ "$(holder)" = a ] && break; sleep 1; done
 [ "$(holder)" = a ] || { echo "FAILED: node a never held $VIP alone (holders: $(holder | xargs))"; podman logs "$P-a" | tail; exit 1; }
-echo "node a holds $VIP; agent RSS: $(podman stats --no-stream --format '{{.MemUsage}}' "$P-a")"
+sleep 10
+agent_pid=$(podman inspect "$P-a" --format '{{.State.Pid}}')
+echo "node a holds $VIP; agent JVM RSS: $(awk '$1 == "VmRSS:" {printf "%.1f MiB", $2/1024}' "/proc/$agent_pid/status"), its ucarp:" \
+  "$(for c in $(pgrep -P "$agent_pid" -x ucarp); do awk '$1 == "VmRSS:" {printf "%.1f MiB", $2/1024}' "/proc/$c/status"; done);" \
+  "container memory (cgroup, page cache included): $(podman stats --no-stream --format '{{.MemUsage}}' "$P-a" | cut -d/ -f1 | xargs)"
 
 echo "== kill -9 the master's container"
 start=$(date +%s%N)

@@ -227,4 +227,62 @@ class SharedProbeRoundsTest {
         assertThat(at).extracting(Instant::toEpochMilli).extracting(ms -> ms % 100_000)
                 .containsExactly(130L, 1_000L, 2_000L, 3_000L);
     }
+
+    @Test
+    void aSubscriberStartedExactlyHalfAnIntervalBeforeATickJoinsIt() {
+        subscribe("vip a", List.of(GATEWAY), new ArrayList<>());
+        scheduler.runDueTasks();
+        scheduler.advance(Duration.ofMillis(1_500));
+        List<ProbeRound> late = new ArrayList<>();
+        subscribe("vip b", List.of(GATEWAY), late);
+        scheduler.runDueTasks();
+
+        scheduler.advance(Duration.ofMillis(500));
+
+        assertThat(late).as("its own round at 1.5 s and the tick at 2 s, half an interval later").hasSize(2);
+    }
+
+    @Test
+    void retimingWithTheSameIntervalKeepsItsTicksAndTakesTheNewDeadline() {
+        List<Duration> deadlines = new ArrayList<>();
+        SharedProbeRounds timed = new SharedProbeRounds((target, deadline) -> {
+            deadlines.add(deadline);
+            return CompletableFuture.completedFuture(ProbeResult.answered(target, Duration.ofMillis(1)));
+        }, scheduler, scheduler.clock());
+        SharedProbeRounds.Subscription subscription = timed.subscribe("vip a", INTERVAL, DEADLINE, () -> List.of(PEER),
+                round -> { });
+        scheduler.runDueTasks();
+        scheduler.advance(Duration.ofMillis(600));
+
+        subscription.retime(INTERVAL, Duration.ofMillis(300));
+        scheduler.advance(Duration.ofMillis(400));
+
+        assertThat(deadlines).as("the tick at 1 s came, with the new deadline")
+                .containsExactly(DEADLINE, Duration.ofMillis(300));
+    }
+
+    @Test
+    void aSubscriptionClosedBeforeItsFirstRoundNeverProbes() {
+        List<ProbeRound> received = new ArrayList<>();
+        SharedProbeRounds.Subscription subscription = subscribe("vip a", List.of(PEER), received);
+
+        subscription.close();
+        scheduler.advance(INTERVAL.multipliedBy(2));
+
+        assertThat(probes).isEmpty();
+        assertThat(received).isEmpty();
+    }
+
+    @Test
+    void retimingAClosedSubscriptionStartsNothing() {
+        SharedProbeRounds.Subscription subscription = subscribe("vip a", List.of(PEER), new ArrayList<>());
+        scheduler.runDueTasks();
+        subscription.close();
+
+        subscription.retime(Duration.ofSeconds(2), DEADLINE);
+        scheduler.advance(Duration.ofSeconds(4));
+
+        assertThat(rounds.tickers()).isZero();
+        assertThat(probes).as("only the first round").hasSize(1);
+    }
 }
