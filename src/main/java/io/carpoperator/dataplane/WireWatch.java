@@ -222,7 +222,8 @@ final class WireWatch {
             }
             return quiet;
         });
-        failingSenders.values().removeIf(at -> at.isBefore(before));
+        // only bounds memory: foreignOnlyRecently() looks back RECENT (3 s), far less than FOREIGN_FORGOTTEN_AFTER
+        failingSenders.values().removeIf(before::isAfter);
     }
 
     // ---- duplicate owners ---------------------------------------------------------------------------------------
