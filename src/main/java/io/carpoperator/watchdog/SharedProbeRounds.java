@@ -64,11 +64,11 @@ public final class SharedProbeRounds {
                                   Supplier<List<ProbeTarget>> targets, Consumer<ProbeRound> onRound) {
         Subscriber subscriber = new Subscriber(name, deadline, targets, onRound);
         join(subscriber, interval);
-        scheduler.execute(() -> run(List.of(subscriber)));
+        scheduler.execute(() -> run(List.of(subscriber), 0));
         return subscriber;
     }
 
-    /** How many tickers run now (one per distinct interval); for tests and the footprint figures. */
+    /** How many tickers run now (one per distinct interval); for tests. */
     public synchronized int tickers() {
         return tickers.size();
     }
@@ -100,19 +100,14 @@ public final class SharedProbeRounds {
     }
 
     private void tick(Ticker ticker) {
-        long now = clock.millis();
-        long minimumGap = ticker.interval.toMillis() / 2;
-        List<Subscriber> due = new ArrayList<>();
-        for (Subscriber subscriber : ticker.subscribers) {
-            if (subscriber.dueAt(now, minimumGap)) {
-                due.add(subscriber);
-            }
-        }
-        run(due);
+        run(List.copyOf(ticker.subscribers), ticker.interval.toMillis() / 2);
     }
 
-    /** One round per distinct (targets, deadline) among {@code subscribers}, each delivered to all who asked for it. */
-    private void run(List<Subscriber> subscribers) {
+    /**
+     * One round per distinct (targets, deadline) among those {@code subscribers} that are due (not closed, no round
+     * running, their last round started at least {@code minimumGap} ms ago), each delivered to all who asked for it.
+     */
+    private void run(List<Subscriber> subscribers, long minimumGap) {
         Map<RoundKey, List<Subscriber>> rounds = new LinkedHashMap<>();
         long now = clock.millis();
         for (Subscriber subscriber : subscribers) {
@@ -123,7 +118,7 @@ public final class SharedProbeRounds {
                 LOG.warnf("%s: cannot determine probe targets, skipping this round: %s", subscriber.name, e.getMessage());
                 continue;
             }
-            if (subscriber.claim(now)) {
+            if (subscriber.claim(now, minimumGap)) {
                 rounds.computeIfAbsent(new RoundKey(targets, subscriber.deadline), k -> new ArrayList<>()).add(subscriber);
             }
         }
@@ -166,13 +161,9 @@ public final class SharedProbeRounds {
             this.onRound = Objects.requireNonNull(onRound, "onRound");
         }
 
-        synchronized boolean dueAt(long nowMillis, long minimumGap) {
-            return !closed && !inFlight && (lastStartMillis == Long.MIN_VALUE || nowMillis - lastStartMillis >= minimumGap);
-        }
-
-        /** Marks a round started for this subscriber, unless one is running or it is closed. */
-        synchronized boolean claim(long nowMillis) {
-            if (closed || inFlight) {
+        /** Marks a round started for this subscriber if it is due: open, no round running, the gap since the last passed. */
+        synchronized boolean claim(long nowMillis, long minimumGap) {
+            if (closed || inFlight || (lastStartMillis != Long.MIN_VALUE && nowMillis - lastStartMillis < minimumGap)) {
                 return false;
             }
             inFlight = true;
